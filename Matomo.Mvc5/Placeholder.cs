@@ -1,0 +1,1 @@
+namespace Matomo.Mvc5 { internal static class Placeholder { } }
