@@ -1,0 +1,103 @@
+using System;
+using System.Globalization;
+using System.Text;
+
+namespace Matomo.Mvc5
+{
+    /// <summary>
+    /// The one encoder through which every value reaches the rendered script. Its output is plain ASCII and
+    /// identical on .NET Framework and Mono (unlike <c>HttpUtility.JavaScriptStringEncode</c>, which on Mono
+    /// leaves <c>&amp;</c>, U+2028 and U+2029 raw).
+    /// </summary>
+    /// <remarks>
+    /// Strings become double-quoted JavaScript literals in which quotes, backslashes, control characters,
+    /// <c>&lt;</c>, <c>&gt;</c>, <c>&amp;</c>, U+2028, U+2029, every surrogate (so lone surrogates survive any
+    /// output encoding) and everything outside printable ASCII are <c>\uXXXX</c> escapes. No encoded value can
+    /// therefore close the script element, open or close an HTML comment, or end a string early.
+    /// </remarks>
+    internal static class JavaScriptEncoder
+    {
+        private const string Hex = "0123456789ABCDEF";
+
+        /// <summary>Appends <paramref name="value"/> as a JavaScript string literal, or <c>null</c>.</summary>
+        public static void AppendString(StringBuilder output, string value)
+        {
+            if (value == null)
+            {
+                output.Append("null");
+                return;
+            }
+            output.Append('"');
+            int start = 0;
+            for (int i = 0; i < value.Length; i++)
+            {
+                char c = value[i];
+                if (IsSafe(c)) continue;
+                if (i > start) output.Append(value, start, i - start);
+                AppendEscape(output, c);
+                start = i + 1;
+            }
+            if (start < value.Length) output.Append(value, start, value.Length - start);
+            output.Append('"');
+        }
+
+        /// <summary>
+        /// Appends a JavaScript literal for a command argument: a string, a boolean, <c>null</c>, or a finite number
+        /// of a primitive numeric type. Anything else is refused with the reason.
+        /// </summary>
+        /// <returns><c>null</c> when appended, otherwise why the value cannot be encoded (nothing is appended).</returns>
+        public static string TryAppendValue(StringBuilder output, object value)
+        {
+            switch (value)
+            {
+                case null: output.Append("null"); return null;
+                case string s: AppendString(output, s); return null;
+                case bool b: output.Append(b ? "true" : "false"); return null;
+                case int i: output.Append(i.ToString(CultureInfo.InvariantCulture)); return null;
+                case long l: output.Append(l.ToString(CultureInfo.InvariantCulture)); return null;
+                case short sh: output.Append(sh.ToString(CultureInfo.InvariantCulture)); return null;
+                case byte by: output.Append(by.ToString(CultureInfo.InvariantCulture)); return null;
+                case sbyte sb: output.Append(sb.ToString(CultureInfo.InvariantCulture)); return null;
+                case ushort us: output.Append(us.ToString(CultureInfo.InvariantCulture)); return null;
+                case uint ui: output.Append(ui.ToString(CultureInfo.InvariantCulture)); return null;
+                case ulong ul: output.Append(ul.ToString(CultureInfo.InvariantCulture)); return null;
+                case decimal m: output.Append(m.ToString(CultureInfo.InvariantCulture)); return null;
+                case float f when !float.IsNaN(f) && !float.IsInfinity(f):
+                    output.Append(((double)f).ToString("R", CultureInfo.InvariantCulture)); return null;
+                case double d when !double.IsNaN(d) && !double.IsInfinity(d):
+                    output.Append(d.ToString("R", CultureInfo.InvariantCulture)); return null;
+                case float _:
+                case double _:
+                    return "a number must be finite, but was " + Convert.ToString(value, CultureInfo.InvariantCulture);
+                default:
+                    return "a value must be a string, a number, a boolean or null, but was a " + value.GetType().FullName;
+            }
+        }
+
+        /// <summary>Returns <paramref name="value"/> as a JavaScript string literal.</summary>
+        public static string EncodeString(string value)
+        {
+            var sb = new StringBuilder((value?.Length ?? 4) + 8);
+            AppendString(sb, value);
+            return sb.ToString();
+        }
+
+        private static bool IsSafe(char c) =>
+            c >= ' ' && c <= '~' && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' && c != '\'';
+
+        private static void AppendEscape(StringBuilder output, char c)
+        {
+            switch (c)
+            {
+                case '"': output.Append("\\\""); return;
+                case '\\': output.Append("\\\\"); return;
+                case '\n': output.Append("\\n"); return;
+                case '\r': output.Append("\\r"); return;
+                case '\t': output.Append("\\t"); return;
+            }
+            output.Append('\\').Append('u')
+                .Append(Hex[(c >> 12) & 0xF]).Append(Hex[(c >> 8) & 0xF])
+                .Append(Hex[(c >> 4) & 0xF]).Append(Hex[c & 0xF]);
+        }
+    }
+}

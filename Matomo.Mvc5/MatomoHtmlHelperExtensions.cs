@@ -1,0 +1,69 @@
+using System;
+using System.Security.Principal;
+using System.Web;
+using System.Web.Mvc;
+
+namespace Matomo.Mvc5
+{
+    /// <summary>The <c>@Html.Matomo()</c> helper.</summary>
+    public static class MatomoHtmlHelperExtensions
+    {
+        /// <summary>
+        /// Renders Matomo's tracking code for this page, configured by the web.config keys (<c>matomo:DomainPath</c>,
+        /// <c>matomo:SiteId</c>, ...) and the ViewData entries <c>matomo_vars</c>, <c>matomo_identity</c>,
+        /// <c>analytical_identity</c>, <c>matomo_dimensions</c> and <c>matomo_commands</c>. Renders nothing when the
+        /// domain path or site id is unset, and a comment instead of tracking for internal client addresses.
+        /// Put it just before <c>&lt;/body&gt;</c> in <c>_Layout.cshtml</c>.
+        /// </summary>
+        /// <param name="html">The view's HTML helper.</param>
+        /// <param name="nonce">The request's Content-Security-Policy nonce for the script element; when null, the
+        /// <c>HttpContext.Items</c> entry named by <c>matomo:NonceItemKey</c> is used, if any.</param>
+        /// <exception cref="MatomoConfigurationException">A web.config key is invalid.</exception>
+        /// <exception cref="MatomoViewDataException">A ViewData entry is malformed.</exception>
+        public static IHtmlString Matomo(this HtmlHelper html, string nonce = null)
+        {
+            if (html == null) throw new ArgumentNullException(nameof(html));
+            return MvcHtmlString.Create(Render(html.ViewContext?.HttpContext, html.ViewData, MatomoConfiguration.Current, nonce));
+        }
+
+        internal static string Render(HttpContextBase context, ViewDataDictionary viewData, MatomoSettings settings, string nonce)
+        {
+            if (!settings.IsEnabled) return string.Empty;
+            var page = new MatomoPageData();
+
+            if (viewData != null)
+            {
+                if (viewData.TryGetValue(MatomoViewData.Variables, out object variables))
+                    MatomoViewData.ReadVariables(variables, page.CustomVariables);
+                if (viewData.TryGetValue(MatomoViewData.Dimensions, out object dimensions))
+                    MatomoViewData.ReadDimensions(dimensions, page.CustomDimensions);
+                if (viewData.TryGetValue(MatomoViewData.Commands, out object commands))
+                    MatomoViewData.ReadCommands(commands, page.Commands);
+            }
+            page.UserId = ResolveIdentity(viewData, settings, context?.User);
+
+            if (context != null)
+            {
+                if (MatomoClientInfo.For(context, settings).IsInternal) page.Suppression = MatomoSuppression.InternalAddress;
+                else if (settings.RespectDoNotTrack && AsksNotToBeTracked(context.Request)) page.Suppression = MatomoSuppression.DoNotTrack;
+                if (nonce == null && settings.NonceItemKey != null) nonce = Convert.ToString(context.Items[settings.NonceItemKey]);
+            }
+            page.Nonce = nonce;
+            return MatomoRenderer.Render(settings, page);
+        }
+
+        private static string ResolveIdentity(ViewDataDictionary viewData, MatomoSettings settings, IPrincipal user)
+        {
+            if (viewData != null)
+            {
+                if (viewData.TryGetValue(MatomoViewData.Identity, out object identity)) return MatomoViewData.ReadIdentity(identity);
+                if (viewData.TryGetValue(MatomoViewData.AnalyticalIdentity, out identity)) return MatomoViewData.ReadIdentity(identity);
+            }
+            IIdentity id = settings.AutoIdentify ? user?.Identity : null;
+            return id != null && id.IsAuthenticated && !string.IsNullOrEmpty(id.Name) ? id.Name : null;
+        }
+
+        private static bool AsksNotToBeTracked(HttpRequestBase request) =>
+            request != null && (request.Headers["DNT"]?.Trim() == "1" || request.Headers["Sec-GPC"]?.Trim() == "1");
+    }
+}

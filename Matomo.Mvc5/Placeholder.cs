@@ -1,1 +1,0 @@
-namespace Matomo.Mvc5 { internal static class Placeholder { } }
