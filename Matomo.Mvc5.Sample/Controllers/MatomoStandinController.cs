@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Web.Mvc;
+using System.Web.Script.Serialization;
+using Matomo.Mvc5.Sample.Models;
+
+namespace Matomo.Mvc5.Sample.Controllers
+{
+    /// <summary>
+    /// A tiny stand-in for a Matomo server, so the Sample shows tracking at work without one.
+    /// Web.config's matomo:DomainPath points here (host:port/matomo-standin). It serves a matomo.js that runs the
+    /// page's _paq queue and reports it, accepts matomo.php hits, and lists what it received at /matomo-standin/.
+    /// </summary>
+    public class MatomoStandinController : Controller
+    {
+        static readonly JavaScriptSerializer Serializer = new JavaScriptSerializer();
+
+        // The smallest transparent GIF, what a real Matomo answers to an image hit.
+        static readonly byte[] Pixel = Convert.FromBase64String("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
+
+        /// <summary>GET /matomo-standin/: what was received, newest first.</summary>
+        public ActionResult Index() => View(StandinLog.Snapshot().Reverse().ToList());
+
+        /// <summary>GET /matomo-standin/matomo.js: the tracker script that the snippet loads.</summary>
+        [ActionName("matomo.js")]
+        public ActionResult Script()
+        {
+            StandinLog.Add("script", Request.UrlReferrer?.ToString(), Request.UserHostAddress, Request.Url.ToString());
+            NoStore();
+            return File(Server.MapPath("~/Scripts/matomo-standin.js"), "application/javascript");
+        }
+
+        /// <summary>GET or POST /matomo-standin/matomo.php: a tracking request, as a real Matomo receives it.</summary>
+        [ActionName("matomo.php")]
+        public ActionResult Hit()
+        {
+            var parameters = Request.QueryString.AllKeys.Concat(Request.HttpMethod == "POST" ? Request.Form.AllKeys : new string[0])
+                .Where(k => k != null)
+                .Distinct()
+                .ToDictionary(k => k, k => Request.QueryString[k] ?? Request.Form[k]);
+            parameters.TryGetValue("url", out var page);
+            StandinLog.Add("hit", page ?? Request.UrlReferrer?.ToString(), Request.UserHostAddress, parameters);
+            AllowAnyOrigin();
+            NoStore();
+            return File(Pixel, "image/gif");
+        }
+
+        /// <summary>POST /matomo-standin/report: matomo.js sends {page, phase, commands} as text/plain JSON.</summary>
+        [HttpPost, ActionName("report")]
+        public ActionResult Report()
+        {
+            AllowAnyOrigin();
+            string body;
+            using (var reader = new StreamReader(Request.InputStream, Encoding.UTF8))
+                body = reader.ReadToEnd();
+            if (body.Length > 65536) return new HttpStatusCodeResult(413);
+            var report = Serializer.DeserializeObject(body) as Dictionary<string, object>;
+            if (report == null || !report.ContainsKey("commands")) return new HttpStatusCodeResult(400, "expected {page, phase, commands}");
+            report.TryGetValue("page", out var page);
+            report.TryGetValue("phase", out var phase);
+            StandinLog.Add("commands", page as string, Request.UserHostAddress,
+                new Dictionary<string, object> { ["phase"] = phase as string ?? "queue", ["commands"] = report["commands"] });
+            return new HttpStatusCodeResult(204);
+        }
+
+        /// <summary>GET /matomo-standin/received: everything received, oldest first, as JSON (for the end-to-end tests).</summary>
+        [ActionName("received")]
+        public ActionResult Received()
+        {
+            NoStore();
+            return Content(Serializer.Serialize(StandinLog.Snapshot()), "application/json", Encoding.UTF8);
+        }
+
+        /// <summary>POST /matomo-standin/clear: forget everything received.</summary>
+        [HttpPost, ActionName("clear")]
+        public ActionResult Clear()
+        {
+            StandinLog.Clear();
+            if (Request.AcceptTypes != null && Request.AcceptTypes.Contains("application/json"))
+                return new HttpStatusCodeResult(204);
+            return RedirectToAction("Index");
+        }
+
+        void AllowAnyOrigin() => Response.AppendHeader("Access-Control-Allow-Origin", "*");
+
+        void NoStore() => Response.Cache.SetNoStore();
+    }
+}

@@ -1,0 +1,1 @@
+<%@ Application Codebehind="Global.asax.cs" Inherits="Matomo.Mvc5.Sample.MvcApplication" Language="C#" %>

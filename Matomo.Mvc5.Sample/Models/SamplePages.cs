@@ -1,0 +1,41 @@
+using System.Collections.Generic;
+
+namespace Matomo.Mvc5.Sample.Models
+{
+    /// <summary>One page of the Sample: where it is and what it demonstrates.</summary>
+    public sealed class SamplePage
+    {
+        public SamplePage(string title, string controller, string action, string demonstrates)
+        {
+            Title = title;
+            Controller = controller;
+            Action = action;
+            Demonstrates = demonstrates;
+        }
+
+        public string Title { get; }
+        public string Controller { get; }
+        public string Action { get; }
+        public string Demonstrates { get; }
+    }
+
+    /// <summary>
+    /// The menu of the Sample. To show a new feature: add an action and its view, then one line here.
+    /// </summary>
+    public static class SamplePages
+    {
+        public static readonly IReadOnlyList<SamplePage> All = new[]
+        {
+            new SamplePage("Anonymous page", "Home", "Index",
+                "Only @Html.Matomo() in the layout: a plain page view."),
+            new SamplePage("Custom variables", "Legacy", "Index",
+                "A legacy controller sets ViewBag.matomo_vars; each becomes a setCustomVariable command."),
+            new SamplePage("Identity override", "Identity", "Override",
+                "ViewData[\"matomo_identity\"] sets the user id sent to Matomo, whoever is signed in."),
+            new SamplePage("Identity disabled", "Identity", "Disabled",
+                "ViewData[\"matomo_identity\"] = null: no user id is sent, even when signed in."),
+            new SamplePage("Sign in", "Account", "SignIn",
+                "Forms authentication: once signed in, every page sends your name as the user id (analytical:AutoIdentify)."),
+        };
+    }
+}
