@@ -1,0 +1,175 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+using System.Threading;
+using System.Xml.Linq;
+using NUnit.Framework;
+
+namespace Matomo.Mvc5.Tests.Package
+{
+    /// <summary>
+    /// The package as a packages.config site gets it, made once per test run: <c>dotnet pack</c> of the library
+    /// (the same command as <c>./build.sh pack</c>) into a local folder feed, then <c>nuget.exe restore</c> (NuGet.CommandLine
+    /// under Mono) of the repository's top-level packages.config from that feed and the NuGet registry, into a packages
+    /// folder of its own, with a global packages folder of its own so that no earlier Matomo.Mvc5 of the same version
+    /// can be picked up instead.
+    /// </summary>
+    internal sealed class PackedPackage
+    {
+        /// <summary>Where the packages that are not ours come from (the registry the project uses).</summary>
+        public const string RegistrySource = "https://api.nuget.org/v3/index.json";
+
+        private static readonly Lazy<PackedPackage> Instance = new Lazy<PackedPackage>(Make, LazyThreadSafetyMode.ExecutionAndPublication);
+        private static string workDirectory;
+
+        private PackedPackage() { }
+
+        /// <summary>Packs and restores on first use; a failure is reported to every test that needs it.</summary>
+        public static PackedPackage Get() => Instance.Value;
+
+        /// <summary>The repository's top-level folder.</summary>
+        public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+        /// <summary>The repository's top-level packages.config.</summary>
+        public static string PackagesConfig => Path.Combine(RepositoryRoot, "packages.config");
+
+        /// <summary>The Matomo.Mvc5 version that packages.config asks for.</summary>
+        public static string ManifestVersion =>
+            XDocument.Load(PackagesConfig).Root.Elements("package")
+                .Single(p => (string)p.Attribute("id") == "Matomo.Mvc5").Attribute("version").Value;
+
+        /// <summary>The freshly packed .nupkg, in the local feed.</summary>
+        public string Nupkg { get; private set; }
+
+        /// <summary>The restored packages folder (the site's <c>packages/</c>).</summary>
+        public string PackagesFolder { get; private set; }
+
+        /// <summary>What nuget.exe printed.</summary>
+        public string RestoreOutput { get; private set; }
+
+        /// <summary>The package's manifest (.nuspec).</summary>
+        public XElement ReadNuspec()
+        {
+            using (ZipArchive zip = ZipFile.OpenRead(Nupkg))
+            using (Stream stream = zip.GetEntry("Matomo.Mvc5.nuspec").Open())
+                return XElement.Load(stream);
+        }
+
+        /// <summary>Deletes what <see cref="Get"/> made.</summary>
+        public static void CleanUp()
+        {
+            if (workDirectory != null && Directory.Exists(workDirectory))
+                Directory.Delete(workDirectory, recursive: true);
+        }
+
+        private static PackedPackage Make()
+        {
+            workDirectory = Path.Combine(Path.GetTempPath(), "matomo-mvc5-package-" + Guid.NewGuid().ToString("N"));
+            string feed = Path.Combine(workDirectory, "feed");
+            Directory.CreateDirectory(feed);
+
+            string configuration = typeof(PackedPackage).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+            string project = Path.Combine(RepositoryRoot, "Matomo.Mvc5", "Matomo.Mvc5.csproj");
+            Run(DotNet(), new[] { "pack", project, "-c", configuration, "-o", feed, "-nologo", "-v", "quiet" }, RepositoryRoot,
+                TimeSpan.FromSeconds(180), environment: null);
+            string[] packed = Directory.GetFiles(feed, "*.nupkg");
+            Assert.That(packed.Select(Path.GetFileName), Is.EqualTo(new[] { "Matomo.Mvc5." + ManifestVersion + ".nupkg" }),
+                "dotnet pack must make exactly the Matomo.Mvc5 version that packages.config lists");
+
+            string nugetExe = Path.Combine(TestContext.CurrentContext.TestDirectory, "tools", "nuget.exe");
+            Assert.That(File.Exists(nugetExe), Is.True, "nuget.exe (NuGet.CommandLine, copied by the test project) at " + nugetExe);
+            string packages = Path.Combine(workDirectory, "packages");
+            string output = Run("mono", new[]
+                {
+                    nugetExe, "restore", PackagesConfig, "-PackagesDirectory", packages,
+                    "-Source", feed, "-Source", RegistrySource, "-NonInteractive", "-Verbosity", "normal",
+                },
+                workDirectory, TimeSpan.FromSeconds(180), new Dictionary<string, string>
+                {
+                    ["NUGET_PACKAGES"] = Path.Combine(workDirectory, "global-packages"),
+                    ["NUGET_HTTP_CACHE_PATH"] = Path.Combine(workDirectory, "http-cache"),
+                });
+
+            return new PackedPackage { Nupkg = packed[0], PackagesFolder = packages, RestoreOutput = output };
+        }
+
+        private static string DotNet()
+        {
+            string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+            return !string.IsNullOrEmpty(host) && File.Exists(host) ? host : "dotnet";
+        }
+
+        /// <summary>Runs a program to completion, failing the test with its output when it fails or overruns.</summary>
+        private static string Run(string program, IEnumerable<string> arguments, string directory, TimeSpan timeout,
+            IDictionary<string, string> environment)
+        {
+            var start = new ProcessStartInfo(program, string.Join(" ", arguments.Select(Quote)))
+            {
+                WorkingDirectory = directory,
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = true,
+            };
+            // The test host's MSBuild variables would point a nested dotnet pack at the wrong MSBuild.
+            foreach (string name in start.EnvironmentVariables.Keys.Cast<string>().ToList())
+            {
+                if (name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || name.StartsWith("MSBUILD", StringComparison.Ordinal))
+                    start.EnvironmentVariables.Remove(name);
+            }
+            if (environment != null)
+            {
+                foreach (KeyValuePair<string, string> variable in environment)
+                    start.EnvironmentVariables[variable.Key] = variable.Value;
+            }
+
+            var output = new StringBuilder();
+            using (var process = new Process { StartInfo = start })
+            {
+                process.OutputDataReceived += (s, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
+                process.ErrorDataReceived += (s, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
+                var watch = Stopwatch.StartNew();
+                process.Start();
+                process.StandardInput.Close();
+                process.BeginOutputReadLine();
+                process.BeginErrorReadLine();
+                if (!process.WaitForExit((int)timeout.TotalMilliseconds))
+                {
+                    try { process.Kill(); } catch (InvalidOperationException) { }
+                    Assert.Fail($"{program} {start.Arguments} did not finish in {timeout.TotalSeconds} s:\n{output}");
+                }
+                process.WaitForExit();
+                TestContext.Progress.WriteLine($"package tests: {Path.GetFileName(program)} {arguments.First()} took {watch.Elapsed.TotalSeconds:0.0} s");
+                if (process.ExitCode != 0)
+                    Assert.Fail($"{program} {start.Arguments} exited with {process.ExitCode}:\n{output}");
+            }
+            return output.ToString();
+        }
+
+        private static string Quote(string argument) =>
+            argument.Length > 0 && argument.All(c => !char.IsWhiteSpace(c) && c != '"') ? argument : "\"" + argument.Replace("\"", "\\\"") + "\"";
+
+        private static string FindRepositoryRoot()
+        {
+            for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory != null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "Matomo.Mvc5.sln")))
+                    return directory.FullName;
+            }
+            throw new InvalidOperationException("Matomo.Mvc5.sln not found above " + TestContext.CurrentContext.TestDirectory);
+        }
+    }
+
+    /// <summary>Deletes the packed package and restored packages after the Package tests.</summary>
+    [SetUpFixture]
+    public sealed class PackedPackageCleanUp
+    {
+        [OneTimeTearDown]
+        public void DeleteWorkDirectory() => PackedPackage.CleanUp();
+    }
+}
