@@ -84,7 +84,7 @@ namespace Matomo.Mvc5
             const string form = "an IDictionary<int,string> or a sequence of (id, value) pairs with an integer id of 1 or more and a string value";
             int position = 0;
             IEnumerable items = value is IDictionary dictionary
-                ? dictionary.Cast<DictionaryEntry>().Select(e => (object)new object[] { e.Key, e.Value })
+                ? Entries(dictionary)
                 : Sequence(Dimensions, value, form);
             foreach (object item in items)
             {
@@ -136,6 +136,12 @@ namespace Matomo.Mvc5
         {
             string id = value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture);
             return string.IsNullOrEmpty(id) ? null : id;
+        }
+
+        private static IEnumerable<object> Entries(IDictionary dictionary)
+        {
+            IDictionaryEnumerator e = dictionary.GetEnumerator();
+            while (e.MoveNext()) yield return new[] { e.Key, e.Value };
         }
 
         private static IEnumerable Sequence(string entry, object value, string form)

@@ -42,7 +42,7 @@ namespace Matomo.Mvc5.Tests.Support
         public IReadOnlyList<(string Src, string Nonce)> InsertedScripts { get; private set; } = new (string, string)[0];
 
         /// <summary>Just the command names, in order.</summary>
-        public IReadOnlyList<string> CommandNames => Commands.Select(c => (string)c[0]).ToList();
+        public List<string> CommandNames => Commands.Select(c => (string)c[0]).ToList();
 
         /// <summary>The arguments of the only command named <paramref name="name"/>.</summary>
         public object[] Single(string name)

@@ -1,0 +1,39 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.Specialized;
+using System.Security.Principal;
+using System.Web;
+using Moq;
+
+namespace Matomo.Mvc5.Tests.Support
+{
+    /// <summary>A Moq'd request: peer address, headers, user and Items, as System.Web would give them.</summary>
+    public sealed class FakeHttp
+    {
+        public string RemoteAddress { get; set; } = "203.0.113.50";
+        public NameValueCollection Headers { get; } = new NameValueCollection();
+        public IPrincipal User { get; set; }
+        public IDictionary Items { get; } = new Hashtable();
+        public int ServerVariableReads { get; private set; }
+
+        public static IPrincipal SignedIn(string name) => new GenericPrincipal(new GenericIdentity(name, "Forms"), new string[0]);
+        public static IPrincipal Anonymous() => new GenericPrincipal(new GenericIdentity(""), new string[0]);
+
+        public HttpContextBase Build()
+        {
+            var request = new Mock<HttpRequestBase>();
+            request.Setup(r => r.Headers).Returns(Headers);
+            request.Setup(r => r.ServerVariables).Returns(() =>
+            {
+                ServerVariableReads++;
+                return new NameValueCollection { { "REMOTE_ADDR", RemoteAddress } };
+            });
+            request.Setup(r => r.UserHostAddress).Returns(() => RemoteAddress);
+            var context = new Mock<HttpContextBase>();
+            context.Setup(c => c.Request).Returns(request.Object);
+            context.Setup(c => c.Items).Returns(Items);
+            context.Setup(c => c.User).Returns(() => User);
+            return context.Object;
+        }
+    }
+}
