@@ -131,13 +131,28 @@ namespace Matomo.Mvc5.Tests.Package
         }
 
         [Test]
+        public void Updating_keeps_configured_values_but_appends_empty_duplicates_as_the_README_warns()
+        {
+            // Update = uninstall the old version, install the new one (same transform here).
+            XDocument config = Installed("Mvc5");
+            XElement settings = config.Root.Element("appSettings");
+            settings.Elements("add").Single(a => (string)a.Attribute("key") == "matomo:SiteId").SetAttributeValue("value", "7");
+            NuGetConfigTransform.Uninstall(config, webConfigTransform);
+            NuGetConfigTransform.Install(config, webConfigTransform);
+
+            string[] siteIds = settings.Elements("add").Where(a => (string)a.Attribute("key") == "matomo:SiteId")
+                .Select(a => (string)a.Attribute("value")).ToArray();
+            Assert.That(siteIds, Is.EqualTo(new[] { "7", "" }), "the configured entry stays; an empty one follows it, and the last one wins");
+            Assert.That(settings.Elements("add").Count(a => (string)a.Attribute("key") == "matomo:DomainPath"), Is.EqualTo(1),
+                "entries left as installed are replaced, not duplicated");
+            Assert.That(OpenConfiguration(config, "updated").AppSettings.Settings["matomo:SiteId"].Value, Is.EqualTo(""));
+        }
+
+        [Test]
         public void Installed_Web_config_reads_as_configuration_with_empty_settings_and_the_module()
         {
             // Mono's System.Configuration and System.Web read the file the way the site will.
-            string path = Path.Combine(scratch, "Mvc5.Web.config");
-            Installed("Mvc5").Save(path);
-            Configuration configuration = ConfigurationManager.OpenMappedExeConfiguration(
-                new ExeConfigurationFileMap { ExeConfigFilename = path }, ConfigurationUserLevel.None);
+            Configuration configuration = OpenConfiguration(Installed("Mvc5"), "installed");
 
             foreach (string key in TransformKeys())
                 Assert.That(configuration.AppSettings.Settings[key]?.Value, Is.EqualTo(""), key);
@@ -208,6 +223,13 @@ namespace Matomo.Mvc5.Tests.Package
             XDocument config = NuGetConfigTransform.LoadConfig(Path.Combine(StockSites, site, "Views", "Web.config"));
             NuGetConfigTransform.Install(config, viewsTransform);
             return config;
+        }
+
+        private Configuration OpenConfiguration(XDocument config, string name)
+        {
+            string path = Path.Combine(scratch, name + ".Web.config");
+            config.Save(path);
+            return ConfigurationManager.OpenMappedExeConfiguration(new ExeConfigurationFileMap { ExeConfigFilename = path }, ConfigurationUserLevel.None);
         }
 
         private string[] TransformKeys() =>

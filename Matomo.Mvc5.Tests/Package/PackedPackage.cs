@@ -13,8 +13,8 @@ using NUnit.Framework;
 namespace Matomo.Mvc5.Tests.Package
 {
     /// <summary>
-    /// The package as a packages.config site gets it, made once per test run: <c>dotnet pack</c> of the library
-    /// (the same command as <c>./build.sh pack</c>) into a local folder feed, then <c>nuget.exe restore</c> (NuGet.CommandLine
+    /// The package as a packages.config site gets it, made once per test run: <c>./build.sh pack</c> (dotnet pack of
+    /// the library) into a local folder feed, then <c>nuget.exe restore</c> (NuGet.CommandLine
     /// under Mono) of the repository's top-level packages.config from that feed and the NuGet registry, into a packages
     /// folder of its own, with a global packages folder of its own so that no earlier Matomo.Mvc5 of the same version
     /// can be picked up instead.
@@ -73,13 +73,13 @@ namespace Matomo.Mvc5.Tests.Package
             string feed = Path.Combine(workDirectory, "feed");
             Directory.CreateDirectory(feed);
 
+            // The README's pack command, in the configuration these tests were built in, into the feed.
             string configuration = typeof(PackedPackage).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-            string project = Path.Combine(RepositoryRoot, "Matomo.Mvc5", "Matomo.Mvc5.csproj");
-            Run(DotNet(), new[] { "pack", project, "-c", configuration, "-o", feed, "-nologo", "-v", "quiet" }, RepositoryRoot,
-                TimeSpan.FromSeconds(180), environment: null);
+            Run("bash", new[] { Path.Combine(RepositoryRoot, "build.sh"), "pack" }, RepositoryRoot, TimeSpan.FromSeconds(180),
+                new Dictionary<string, string> { ["ARTIFACTS"] = feed, ["CONFIGURATION"] = configuration });
             string[] packed = Directory.GetFiles(feed, "*.nupkg");
             Assert.That(packed.Select(Path.GetFileName), Is.EqualTo(new[] { "Matomo.Mvc5." + ManifestVersion + ".nupkg" }),
-                "dotnet pack must make exactly the Matomo.Mvc5 version that packages.config lists");
+                "./build.sh pack must make exactly the Matomo.Mvc5 version that packages.config lists");
 
             string nugetExe = Path.Combine(TestContext.CurrentContext.TestDirectory, "tools", "nuget.exe");
             Assert.That(File.Exists(nugetExe), Is.True, "nuget.exe (NuGet.CommandLine, copied by the test project) at " + nugetExe);
@@ -96,12 +96,6 @@ namespace Matomo.Mvc5.Tests.Package
                 });
 
             return new PackedPackage { Nupkg = packed[0], PackagesFolder = packages, RestoreOutput = output };
-        }
-
-        private static string DotNet()
-        {
-            string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-            return !string.IsNullOrEmpty(host) && File.Exists(host) ? host : "dotnet";
         }
 
         /// <summary>Runs a program to completion, failing the test with its output when it fails or overruns.</summary>
@@ -144,7 +138,7 @@ namespace Matomo.Mvc5.Tests.Package
                     Assert.Fail($"{program} {start.Arguments} did not finish in {timeout.TotalSeconds} s:\n{output}");
                 }
                 process.WaitForExit();
-                TestContext.Progress.WriteLine($"package tests: {Path.GetFileName(program)} {arguments.First()} took {watch.Elapsed.TotalSeconds:0.0} s");
+                TestContext.Progress.WriteLine($"package tests: {Path.GetFileName(arguments.First())} {arguments.Skip(1).FirstOrDefault()} took {watch.Elapsed.TotalSeconds:0.0} s");
                 if (process.ExitCode != 0)
                     Assert.Fail($"{program} {start.Arguments} exited with {process.ExitCode}:\n{output}");
             }
