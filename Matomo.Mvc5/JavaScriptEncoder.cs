@@ -53,7 +53,7 @@ namespace Matomo.Mvc5
                 case null: output.Append("null"); return null;
                 case string s: AppendString(output, s); return null;
                 case bool b: output.Append(b ? "true" : "false"); return null;
-                case int i: output.Append(i.ToString(CultureInfo.InvariantCulture)); return null;
+                case int i: AppendInteger(output, i); return null;
                 case long l: output.Append(l.ToString(CultureInfo.InvariantCulture)); return null;
                 case short sh: output.Append(sh.ToString(CultureInfo.InvariantCulture)); return null;
                 case byte by: output.Append(by.ToString(CultureInfo.InvariantCulture)); return null;
@@ -63,7 +63,7 @@ namespace Matomo.Mvc5
                 case ulong ul: output.Append(ul.ToString(CultureInfo.InvariantCulture)); return null;
                 case decimal m: output.Append(m.ToString(CultureInfo.InvariantCulture)); return null;
                 case float f when !float.IsNaN(f) && !float.IsInfinity(f):
-                    output.Append(((double)f).ToString("R", CultureInfo.InvariantCulture)); return null;
+                    output.Append(f.ToString("R", CultureInfo.InvariantCulture)); return null;
                 case double d when !double.IsNaN(d) && !double.IsInfinity(d):
                     output.Append(d.ToString("R", CultureInfo.InvariantCulture)); return null;
                 case float _:
@@ -72,6 +72,21 @@ namespace Matomo.Mvc5
                 default:
                     return "a value must be a string, a number, a boolean or null, but was a " + value.GetType().FullName;
             }
+        }
+
+        /// <summary>Appends an integer in invariant form without allocating.</summary>
+        public static void AppendInteger(StringBuilder output, int value)
+        {
+            if (value < 0)
+            {
+                if (value == int.MinValue) { output.Append("-2147483648"); return; }
+                output.Append('-');
+                value = -value;
+            }
+            if (value < 10) { output.Append((char)('0' + value)); return; }
+            int divisor = 1;
+            while (value / divisor >= 10) divisor *= 10;
+            for (; divisor > 0; divisor /= 10) output.Append((char)('0' + value / divisor % 10));
         }
 
         /// <summary>Returns <paramref name="value"/> as a JavaScript string literal.</summary>

@@ -54,7 +54,9 @@ namespace Matomo.Mvc5
             {
                 foreach (CustomVariable v in variables)
                 {
-                    sb.Append("_paq.push([\"setCustomVariable\", ").Append(v.Index.ToString(CultureInfo.InvariantCulture)).Append(", ");
+                    sb.Append("_paq.push([\"setCustomVariable\", ");
+                    JavaScriptEncoder.AppendInteger(sb, v.Index);
+                    sb.Append(", ");
                     JavaScriptEncoder.AppendString(sb, v.Name);
                     sb.Append(", ");
                     JavaScriptEncoder.AppendString(sb, v.Value);
@@ -72,7 +74,9 @@ namespace Matomo.Mvc5
             {
                 foreach (CustomDimension d in dimensions)
                 {
-                    sb.Append("_paq.push([\"setCustomDimension\", ").Append(d.Id.ToString(CultureInfo.InvariantCulture)).Append(", ");
+                    sb.Append("_paq.push([\"setCustomDimension\", ");
+                    JavaScriptEncoder.AppendInteger(sb, d.Id);
+                    sb.Append(", ");
                     JavaScriptEncoder.AppendString(sb, d.Value);
                     sb.Append("]);\n");
                 }
