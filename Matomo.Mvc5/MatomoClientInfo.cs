@@ -44,8 +44,7 @@ namespace Matomo.Mvc5
             if (context == null) throw new ArgumentNullException(nameof(context));
             if (context.Items[ItemKey] is MatomoClientInfo stored) return stored;
             HttpRequestBase request = context.Request;
-            MatomoClientInfo info = Resolve(settings, request.ServerVariables["REMOTE_ADDR"] ?? request.UserHostAddress,
-                request.Headers["X-Forwarded-For"], request.Headers["Forwarded"]);
+            MatomoClientInfo info = Resolve(settings, request.UserHostAddress, request.Headers["X-Forwarded-For"], request.Headers["Forwarded"]);
             context.Items[ItemKey] = info;
             return info;
         }

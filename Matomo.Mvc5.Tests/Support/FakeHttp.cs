@@ -14,7 +14,7 @@ namespace Matomo.Mvc5.Tests.Support
         public NameValueCollection Headers { get; } = new NameValueCollection();
         public IPrincipal User { get; set; }
         public IDictionary Items { get; } = new Hashtable();
-        public int ServerVariableReads { get; private set; }
+        public int AddressReads { get; private set; }
 
         public static IPrincipal SignedIn(string name) => new GenericPrincipal(new GenericIdentity(name, "Forms"), new string[0]);
         public static IPrincipal Anonymous() => new GenericPrincipal(new GenericIdentity(""), new string[0]);
@@ -23,12 +23,11 @@ namespace Matomo.Mvc5.Tests.Support
         {
             var request = new Mock<HttpRequestBase>();
             request.Setup(r => r.Headers).Returns(Headers);
-            request.Setup(r => r.ServerVariables).Returns(() =>
+            request.Setup(r => r.UserHostAddress).Returns(() =>
             {
-                ServerVariableReads++;
-                return new NameValueCollection { { "REMOTE_ADDR", RemoteAddress } };
+                AddressReads++;
+                return RemoteAddress;
             });
-            request.Setup(r => r.UserHostAddress).Returns(() => RemoteAddress);
             var context = new Mock<HttpContextBase>();
             context.Setup(c => c.Request).Returns(request.Object);
             context.Setup(c => c.Items).Returns(Items);
