@@ -212,17 +212,10 @@ namespace Matomo.Mvc5
             s.InternalIps = ParseIpList(internalKey, Get(internalKey)) ?? IpRangeList.Empty;
             s.TrustedProxies = ParseIpList(Keys.TrustedProxies, Get(Keys.TrustedProxies)) ?? IpRangeList.Parse(DefaultTrustedProxies);
 
-            string header = Get(Keys.ForwardedHeader);
-            if (header == null || header.Equals("auto", StringComparison.OrdinalIgnoreCase)) s.ForwardedHeader = ForwardedHeaderKind.Auto;
-            else if (header.Equals("X-Forwarded-For", StringComparison.OrdinalIgnoreCase)) s.ForwardedHeader = ForwardedHeaderKind.XForwardedFor;
-            else if (header.Equals("Forwarded", StringComparison.OrdinalIgnoreCase)) s.ForwardedHeader = ForwardedHeaderKind.Forwarded;
-            else throw new MatomoConfigurationException(Keys.ForwardedHeader, header, "auto, X-Forwarded-For or Forwarded");
-
-            string consent = Get(Keys.RequireConsent);
-            if (consent == null || consent.Equals("none", StringComparison.OrdinalIgnoreCase)) s.RequireConsent = MatomoConsentMode.None;
-            else if (consent.Equals("tracking", StringComparison.OrdinalIgnoreCase)) s.RequireConsent = MatomoConsentMode.Tracking;
-            else if (consent.Equals("cookies", StringComparison.OrdinalIgnoreCase)) s.RequireConsent = MatomoConsentMode.Cookies;
-            else throw new MatomoConfigurationException(Keys.RequireConsent, consent, "none, tracking or cookies");
+            s.ForwardedHeader = ParseChoice(Keys.ForwardedHeader, Get(Keys.ForwardedHeader), ForwardedHeaderKind.Auto,
+                "auto", ForwardedHeaderKind.Auto, "X-Forwarded-For", ForwardedHeaderKind.XForwardedFor, "Forwarded", ForwardedHeaderKind.Forwarded);
+            s.RequireConsent = ParseChoice(Keys.RequireConsent, Get(Keys.RequireConsent), MatomoConsentMode.None,
+                "none", MatomoConsentMode.None, "tracking", MatomoConsentMode.Tracking, "cookies", MatomoConsentMode.Cookies);
 
             string heartBeat = Get(Keys.HeartBeatSeconds);
             if (heartBeat != null)
@@ -271,6 +264,16 @@ namespace Matomo.Mvc5
             if (value.Equals("true", StringComparison.OrdinalIgnoreCase)) return true;
             if (value.Equals("false", StringComparison.OrdinalIgnoreCase)) return false;
             throw new MatomoConfigurationException(key, value, BooleanForm);
+        }
+
+        /// <summary>One of three words (case-insensitive), each standing for a value.</summary>
+        private static T ParseChoice<T>(string key, string value, T defaultValue, string name1, T value1, string name2, T value2, string name3, T value3)
+        {
+            if (value == null) return defaultValue;
+            if (value.Equals(name1, StringComparison.OrdinalIgnoreCase)) return value1;
+            if (value.Equals(name2, StringComparison.OrdinalIgnoreCase)) return value2;
+            if (value.Equals(name3, StringComparison.OrdinalIgnoreCase)) return value3;
+            throw new MatomoConfigurationException(key, value, $"{name1}, {name2} or {name3}");
         }
 
         private static IpRangeList ParseIpList(string key, string value)
