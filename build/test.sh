@@ -1,6 +1,8 @@
 # ./build.sh test: install what is missing, build, run every test in Matomo.Mvc5.sln.
 require_dotnet
 require_mono
+# Matomo.Mvc5.Tests/EndToEnd serves the Sample with nginx + fastcgi-mono-server4 and drives headless Chromium.
+apt_install nginx-light mono-fastcgi-server4 curl chromium chromium-driver
 log "building"
 dotnet build "$ROOT/Matomo.Mvc5.sln" -c "$CONFIGURATION" -nologo -v quiet
 log "running every test"

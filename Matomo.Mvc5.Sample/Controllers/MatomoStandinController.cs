@@ -49,10 +49,11 @@ namespace Matomo.Mvc5.Sample.Controllers
         }
 
         /// <summary>POST /matomo-standin/report: matomo.js sends {page, phase, commands} as text/plain JSON.</summary>
-        [HttpPost, ActionName("report")]
+        [AcceptVerbs("POST", "OPTIONS"), ActionName("report")]
         public ActionResult Report()
         {
             AllowAnyOrigin();
+            if (Request.HttpMethod == "OPTIONS") return new HttpStatusCodeResult(204); // CORS preflight
             string body;
             using (var reader = new StreamReader(Request.InputStream, Encoding.UTF8))
                 body = reader.ReadToEnd();
@@ -84,7 +85,14 @@ namespace Matomo.Mvc5.Sample.Controllers
             return RedirectToAction("Index");
         }
 
-        void AllowAnyOrigin() => Response.AppendHeader("Access-Control-Allow-Origin", "*");
+        /// <summary>Pages of other origins (another port, or localhost instead of 127.0.0.1) may report here.</summary>
+        void AllowAnyOrigin()
+        {
+            Response.AppendHeader("Access-Control-Allow-Origin", "*");
+            Response.AppendHeader("Access-Control-Allow-Methods", "GET, POST");
+            var requested = Request.Headers["Access-Control-Request-Headers"];
+            if (!string.IsNullOrEmpty(requested)) Response.AppendHeader("Access-Control-Allow-Headers", requested);
+        }
 
         void NoStore() => Response.Cache.SetNoStore();
     }

@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+
+namespace Matomo.Mvc5.Tests.EndToEnd
+{
+    /// <summary>Debian's Chromium, headless, driven by Debian's chromedriver through Selenium, with a fresh profile.</summary>
+    internal sealed class HeadlessChromium : IDisposable
+    {
+        public const string ChromiumPath = "/usr/bin/chromium";
+        public const string ChromeDriverPath = "/usr/bin/chromedriver";
+
+        private readonly string _profile;
+
+        public HeadlessChromium(string profileDirectory)
+        {
+            foreach (var file in new[] { ChromiumPath, ChromeDriverPath })
+                if (!File.Exists(file)) throw new InvalidOperationException(file + " is missing (apt-get install chromium chromium-driver; ./build.sh test does).");
+            _profile = profileDirectory;
+            if (Directory.Exists(_profile)) Directory.Delete(_profile, true);
+            Directory.CreateDirectory(_profile);
+
+            var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromeDriverPath), Path.GetFileName(ChromeDriverPath));
+            service.HideCommandPromptWindow = true;
+            service.SuppressInitialDiagnosticInformation = true;
+            var options = new ChromeOptions { BinaryLocation = ChromiumPath };
+            options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                "--disable-dev-shm-usage", "--user-data-dir=" + _profile);
+            Driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+            Driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(60);
+            Driver.ExecuteCdpCommand("Network.enable", new Dictionary<string, object>());
+        }
+
+        public ChromeDriver Driver { get; }
+
+        /// <summary>Loads <paramref name="url"/> and returns once its load event has fired.</summary>
+        public void Open(string url) => Driver.Navigate().GoToUrl(url);
+
+        /// <summary>The URL of the current page, as the page itself sees it (location.href).</summary>
+        public string Location => (string)Driver.ExecuteScript("return location.href");
+
+        /// <summary>The current document, comments included.</summary>
+        public string Html => Driver.PageSource;
+
+        /// <summary>Every resource the page fetched so far, by URL (the Resource Timing API).</summary>
+        public IReadOnlyList<string> FetchedResources() =>
+            ((IEnumerable<object>)Driver.ExecuteScript("return performance.getEntriesByType('resource').map(function (e) { return e.name; })"))
+            .Cast<string>().ToList();
+
+        public string Cookies => (string)Driver.ExecuteScript("return document.cookie");
+
+        /// <summary>Headers the browser adds to every request from now on (a client forging X-Forwarded-For).</summary>
+        public void SetExtraHeaders(IDictionary<string, string> headers) =>
+            Driver.ExecuteCdpCommand("Network.setExtraHTTPHeaders", new Dictionary<string, object>
+            {
+                ["headers"] = headers.ToDictionary(h => h.Key, h => (object)h.Value),
+            });
+
+        /// <summary>Signs out of everything: every cookie of every site.</summary>
+        public void ClearCookies() => Driver.ExecuteCdpCommand("Network.clearBrowserCookies", new Dictionary<string, object>());
+
+        public void Dispose()
+        {
+            try { Driver.Quit(); }
+            finally
+            {
+                Driver.Dispose();
+                try { Directory.Delete(_profile, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+    }
+}
