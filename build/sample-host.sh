@@ -14,7 +14,7 @@
 #                     (needs --proxy-port); lets a test be a client with another address than 127.0.0.1
 #   --site DIR        the site folder (default Matomo.Mvc5.Sample); --copy-site serves a copy under STATE_DIR
 #   --set KEY=VALUE   an appSetting for this host, written to the site's App_Data/Host.config (repeatable);
-#                     matomo:DomainPath defaults to 127.0.0.1:PORT/matomo-standin, the Sample's stand-in
+#                     while Web.config points at the stand-in, matomo:DomainPath is set to 127.0.0.1:PORT/matomo-standin
 #   --owner-pid PID   stop everything by itself once process PID has exited
 #   --timeout S       how long 'start' waits for the first page (default 180)
 #
@@ -78,13 +78,16 @@ start_host() {
   # This host's appSettings, read through <appSettings file="App_Data\Host.config"> in the Sample's Web.config.
   local has_domain=false kv
   for kv in ${settings[@]+"${settings[@]}"}; do [[ $kv == matomo:DomainPath=* ]] && has_domain=true; done
-  $has_domain || settings=("matomo:DomainPath=127.0.0.1:$port/matomo-standin" ${settings[@]+"${settings[@]}"})
+  # Web.config's stand-in is on port 8080; point it at this port. A real Matomo in Web.config is left alone.
+  if ! $has_domain && grep -q 'key="matomo:DomainPath" value="[^"]*/matomo-standin"' "$site/Web.config"; then
+    settings=("matomo:DomainPath=127.0.0.1:$port/matomo-standin" ${settings[@]+"${settings[@]}"})
+  fi
   mkdir -p "$site/App_Data"
   {
     echo '<?xml version="1.0" encoding="utf-8"?>'
     echo '<!-- Written by build/sample-host.sh for the host on port '"$port"'. -->'
     echo '<appSettings>'
-    for kv in "${settings[@]}"; do
+    for kv in ${settings[@]+"${settings[@]}"}; do
       local k=${kv%%=*} v=${kv#*=}
       v=${v//&/&amp;}; v=${v//</&lt;}; v=${v//\"/&quot;}
       echo "  <add key=\"$k\" value=\"$v\" />"

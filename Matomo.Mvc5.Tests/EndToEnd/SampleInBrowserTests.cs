@@ -210,9 +210,10 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             // untrusted peer (127.0.0.1), or is to the left of it once the trusted proxy appended the real client.
             _browser.SetExtraHeaders(new Dictionary<string, string> { [header] = value });
             string url = route == "direct" ? _site.Url("/Legacy") : _site.ProxyUrl("/Legacy");
-            var view = Visit(_site, url);
+            _browser.Open(url);
 
             Assert.That(_browser.Html, Does.Not.Contain(MatomoRenderer.InternalAddressComment));
+            var view = ViewOf(_site, _browser.Location);
             view.AssertLoadedTrackerFrom(_site);
             Assert.That(view.Hit["idsite"], Is.EqualTo("42"));
         }
