@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using OpenQA.Selenium;
@@ -14,6 +15,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         public const string ChromeDriverPath = "/usr/bin/chromedriver";
 
         private readonly string _profile;
+        private readonly Process _watchdog;
 
         public HeadlessChromium(string profileDirectory)
         {
@@ -31,6 +33,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
                 "--disable-dev-shm-usage", "--user-data-dir=" + _profile);
             Driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+            _watchdog = StartWatchdog(service.ProcessId);
             Driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(60);
             Driver.ExecuteCdpCommand("Network.enable", new Dictionary<string, object>());
         }
@@ -63,11 +66,35 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         /// <summary>Signs out of everything: every cookie of every site.</summary>
         public void ClearCookies() => Driver.ExecuteCdpCommand("Network.clearBrowserCookies", new Dictionary<string, object>());
 
+        /// <summary>
+        /// Should the test process die without disposing this, ends chromedriver and every process started with this
+        /// profile (found by their command line, killed by id) a second later.
+        /// </summary>
+        private Process StartWatchdog(int driverPid)
+        {
+            string script = Path.Combine(Path.GetDirectoryName(_profile), "chromium-watchdog.sh");
+            File.WriteAllText(script, string.Join("\n",
+                "# usage: chromium-watchdog.sh OWNER_PID DRIVER_PID PROFILE_DIR (written by HeadlessChromium.cs)",
+                "while kill -0 \"$1\" 2>/dev/null; do sleep 1; done",
+                "kill \"$2\" 2>/dev/null",
+                "for p in /proc/[0-9]*; do",
+                "  tr '\\0' ' ' <\"$p/cmdline\" 2>/dev/null | grep -qF -- \"--user-data-dir=$3\" && kill \"${p#/proc/}\" 2>/dev/null",
+                "done",
+                "exit 0",
+                ""));
+            var info = new ProcessStartInfo("setsid", $"bash \"{script}\" {Process.GetCurrentProcess().Id} {driverPid} \"{_profile}\"")
+            {
+                UseShellExecute = false,
+            };
+            return Process.Start(info);
+        }
+
         public void Dispose()
         {
             try { Driver.Quit(); }
             finally
             {
+                try { if (!_watchdog.HasExited) _watchdog.Kill(); } catch (InvalidOperationException) { }
                 Driver.Dispose();
                 try { Directory.Delete(_profile, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             }

@@ -25,7 +25,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         {
             Root = RepositoryRoot();
             _script = Path.Combine(Root, "build", "sample-host.sh");
-            _stateDir = Path.Combine(Root, ".tmp", "e2e", name);
+            _stateDir = Path.Combine(RunDirectory, name);
             Port = FreePort();
             if (withProxies)
             {
@@ -118,6 +118,21 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             listener.Start();
             try { return ((IPEndPoint)listener.LocalEndpoint).Port; }
             finally { listener.Stop(); }
+        }
+
+        /// <summary>
+        /// Where this test run keeps its hosts' state and the browser profile: one folder per test process, so that
+        /// two runs in the same work tree never touch each other's servers.
+        /// </summary>
+        public static readonly string RunDirectory =
+            Path.Combine(RepositoryRoot(), ".tmp", "e2e", "run-" + Process.GetCurrentProcess().Id);
+
+        /// <summary>Removes <see cref="RunDirectory"/> (after every host is stopped).</summary>
+        public static void DeleteRunDirectory()
+        {
+            try { if (Directory.Exists(RunDirectory)) Directory.Delete(RunDirectory, true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
         }
 
         internal static string RepositoryRoot()

@@ -42,7 +42,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             });
             _site.WaitUntilReady(TimeSpan.FromMinutes(3));
             _noCookies.WaitUntilReady(TimeSpan.FromMinutes(3));
-            _browser = new HeadlessChromium(Path.Combine(_site.Root, ".tmp", "e2e", "chromium-profile"));
+            _browser = new HeadlessChromium(Path.Combine(SampleHost.RunDirectory, "chromium-profile"));
             TestContext.Progress.WriteLine($"end-to-end: two Sample hosts and Chromium ready in {clock.ElapsedMilliseconds} ms");
         }
 
@@ -54,7 +54,11 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             finally
             {
                 try { _site?.Dispose(); }
-                finally { _noCookies?.Dispose(); }
+                finally
+                {
+                    _noCookies?.Dispose();
+                    SampleHost.DeleteRunDirectory();
+                }
             }
         }
 
