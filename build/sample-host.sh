@@ -39,6 +39,8 @@ stop_host() {
     rm -f "$f"
   done
   rm -f "$state/fastcgi.sock"
+  # The appSettings written for this host: without them the site is back to its Web.config.
+  if [ -f "$state/host-config.path" ]; then rm -f "$(cat "$state/host-config.path")" "$state/host-config.path"; fi
 }
 
 start_host() {
@@ -94,6 +96,7 @@ start_host() {
     done
     echo '</appSettings>'
   } >"$site/App_Data/Host.config"
+  echo "$site/App_Data/Host.config" >"$state/host-config.path"
 
   local sock=$state/fastcgi.sock user_line=""
   [ "$(id -u)" -eq 0 ] && user_line="user root;"   # workers must reach the socket that mono (root) creates
@@ -204,7 +207,9 @@ case $cmd in
     [ $# -ge 1 ] || { say "usage: $0 stop STATE_DIR"; exit 2; }
     stop_host "$1" ;;
   run)
-    state="$ROOT/.tmp/sample-host"
+    port=${PORT:-8080}
+    for ((i = 1; i <= $#; i++)); do [ "${!i}" = --port ] && { j=$((i + 1)); port=${!j}; }; done
+    state="$ROOT/.tmp/sample-host-$port"
     trap 'trap - INT TERM EXIT; say "stopping"; stop_host "$state"; exit 0' INT TERM EXIT
     url=$(start_host "$state" --owner-pid $$ "$@") || exit 1
     say "Matomo.Mvc5 Sample: $url   (what the Matomo stand-in received: ${url}matomo-standin/)"

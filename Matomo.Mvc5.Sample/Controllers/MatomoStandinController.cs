@@ -37,6 +37,7 @@ namespace Matomo.Mvc5.Sample.Controllers
         [ActionName("matomo.php")]
         public ActionResult Hit()
         {
+            if (Request.HttpMethod == "OPTIONS") { AllowAnyOrigin(); return new HttpStatusCodeResult(204); } // CORS preflight
             var parameters = Request.QueryString.AllKeys.Concat(Request.HttpMethod == "POST" ? Request.Form.AllKeys : new string[0])
                 .Where(k => k != null)
                 .Distinct()
