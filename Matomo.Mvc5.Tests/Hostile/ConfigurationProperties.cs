@@ -1,0 +1,180 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Specialized;
+using System.Globalization;
+using System.Linq;
+using FsCheck;
+using FsCheck.Fluent;
+using NUnit.Framework;
+
+namespace Matomo.Mvc5.Tests.Hostile
+{
+    /// <summary>
+    /// Every appSettings key with generated values: a value that cannot be valid for the key fails with
+    /// <see cref="MatomoConfigurationException"/> naming that key; a value that is valid is applied; nothing ever
+    /// throws another exception type, and a failure yields no settings object at all (nothing half-applied).
+    /// </summary>
+    [TestFixture]
+    public class ConfigurationProperties
+    {
+        private static readonly string[] Booleans =
+        {
+            MatomoSettings.Keys.DisableCookies, MatomoSettings.Keys.AutoIdentify, MatomoSettings.Keys.RespectDoNotTrack,
+            MatomoSettings.Keys.EnableLinkTracking, MatomoSettings.Keys.UseHttps,
+        };
+
+        private static readonly string[] IpLists = { MatomoSettings.Keys.InternalIps, MatomoSettings.Keys.AnalyticalInternalIps, MatomoSettings.Keys.TrustedProxies };
+
+        /// <summary>
+        /// Whether <paramref name="value"/> can be valid for <paramref name="key"/>: false when it holds something the
+        /// key's documented form never allows; null when it may or may not be (then either outcome is accepted, but a
+        /// failure must still be a MatomoConfigurationException naming the key); true when it is surely valid.
+        /// </summary>
+        private static bool? CanBeValid(string key, string value)
+        {
+            string v = value.Trim();
+            if (v.Length == 0) return true; // empty or white space: unset, the default applies
+            bool Poisoned(Func<char, bool> allowed) => v.Any(c => !allowed(c));
+            bool AsciiAlnum(char c) => c < 128 && char.IsLetterOrDigit(c);
+            switch (key)
+            {
+                case MatomoSettings.Keys.NonceItemKey:
+                    return true; // any name of an HttpContext.Items entry
+                case MatomoSettings.Keys.SiteId:
+                    return Poisoned(c => c >= '0' && c <= '9') ? false : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int id) ? id >= 1 : (bool?)false;
+                case MatomoSettings.Keys.HeartBeatSeconds:
+                    return Poisoned(c => c >= '0' && c <= '9') ? false : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int s) ? s <= 86400 : (bool?)false;
+                case MatomoSettings.Keys.ForwardedHeader:
+                    return new[] { "auto", "x-forwarded-for", "forwarded" }.Contains(v.ToLowerInvariant());
+                case MatomoSettings.Keys.RequireConsent:
+                    return new[] { "none", "tracking", "cookies" }.Contains(v.ToLowerInvariant());
+                case MatomoSettings.Keys.ContainerId:
+                    return v.Length == 8 && v.All(AsciiAlnum);
+                case MatomoSettings.Keys.DomainPath:
+                    return Poisoned(c => AsciiAlnum(c) || "._-:/[]~%!$()*+,;=@".IndexOf(c) >= 0) ? false : (bool?)null;
+                case MatomoSettings.Keys.TrackerPath:
+                case MatomoSettings.Keys.ScriptPath:
+                    return Poisoned(c => AsciiAlnum(c) || "._~-/".IndexOf(c) >= 0) || v.StartsWith("/") ? false : (bool?)null;
+                case MatomoSettings.Keys.AdditionalTrackers:
+                    return Poisoned(c => AsciiAlnum(c) || "._-:/[]~%!$()*+=@|, \t\r\n;".IndexOf(c) >= 0) ? false : (bool?)null;
+            }
+            if (Booleans.Contains(key)) return v.Equals("true", StringComparison.OrdinalIgnoreCase) || v.Equals("false", StringComparison.OrdinalIgnoreCase);
+            if (IpLists.Contains(key)) return Poisoned(c => c < 128 && Uri.IsHexDigit(c) || ":./, \t\r\n;".IndexOf(c) >= 0) ? false : (bool?)null;
+            throw new ArgumentException("no oracle for " + key);
+        }
+
+        /// <summary>Valid values per key, so that the valid side of each key is exercised too.</summary>
+        private static Gen<string> ValidValue(string key)
+        {
+            switch (key)
+            {
+                case MatomoSettings.Keys.SiteId: return Gen.Choose(1, int.MaxValue).Select(i => i.ToString(CultureInfo.InvariantCulture));
+                case MatomoSettings.Keys.HeartBeatSeconds: return Gen.Choose(0, 86400).Select(i => i.ToString(CultureInfo.InvariantCulture));
+                case MatomoSettings.Keys.ForwardedHeader: return Gen.Elements("auto", "AUTO", "X-Forwarded-For", "x-forwarded-for", "Forwarded", " forwarded ");
+                case MatomoSettings.Keys.RequireConsent: return Gen.Elements("none", "Tracking", "COOKIES", " cookies ");
+                case MatomoSettings.Keys.ContainerId: return Gen.Elements("aBcD1234", "00000000", "ZZZZzzzz");
+                case MatomoSettings.Keys.DomainPath: return Gen.Elements("matomo.example.com", "example.com:8080/matomo", "[2001:db8::1]:443/m", "a_b.example/x/y");
+                case MatomoSettings.Keys.TrackerPath:
+                case MatomoSettings.Keys.ScriptPath: return Gen.Elements("matomo.php", "js/tracker.js", "a/b/c.x", "piwik.js");
+                case MatomoSettings.Keys.AdditionalTrackers: return Gen.Elements("7", "7, other.example.com|3", "a.example|1;b.example:81/m|2");
+                case MatomoSettings.Keys.NonceItemKey: return Nasty.String;
+            }
+            if (Booleans.Contains(key)) return Gen.Elements("true", "false", "TRUE", " False ");
+            if (IpLists.Contains(key)) return Gen.Elements("10.0.0.0/8", "192.0.2.7, 2001:db8::/32", "::1;127.0.0.1 fe80::/10", "0.0.0.0/0", "::/0");
+            throw new ArgumentException(key);
+        }
+
+        private static readonly string[] Keys = MatomoSettings.Keys.All;
+
+        public sealed class Case
+        {
+            public string Key;
+            public string Value;
+            public override string ToString() => $"{Key} = {Nasty.Show(Value)}";
+        }
+
+        private static readonly Gen<Case> Cases =
+            from key in Gen.Elements(Keys)
+            from value in Gen.Frequency(
+                (6, Nasty.String),
+                (2, ValidValue(key)),
+                (2, ValidValue(key).SelectMany(v => Nasty.String.Select(n => v + n))), // a valid value spoiled at the end
+                (1, ValidValue(key).SelectMany(v => Nasty.String.Select(n => n + v))))
+            select new Case { Key = key, Value = value };
+
+        private static NameValueCollection Base() => new NameValueCollection
+        {
+            { MatomoSettings.Keys.DomainPath, "matomo.example.com" },
+            { MatomoSettings.Keys.SiteId, "4" },
+        };
+
+        [Test]
+        public void Every_key_with_generated_values_fails_only_with_MatomoConfigurationException_naming_it()
+        {
+            int invalid = 0, valid = 0;
+            Nasty.Check(Cases, 4000, c =>
+            {
+                var appSettings = Base();
+                appSettings[c.Key] = c.Value;
+                bool? canBeValid = CanBeValid(c.Key, c.Value);
+                MatomoSettings settings = null;
+                try
+                {
+                    settings = MatomoSettings.FromAppSettings(appSettings);
+                }
+                catch (MatomoConfigurationException e)
+                {
+                    invalid++;
+                    Assert.That(e.Key, Is.EqualTo(c.Key), c.ToString());
+                    Assert.That(e.Message, Does.Contain("'" + c.Key + "'"), c.ToString());
+                    Assert.That(canBeValid != true, $"a valid value was refused: {e.Message}\n{c}");
+                    return;
+                }
+                catch (Exception e)
+                {
+                    Assert.Fail($"{e.GetType().FullName} instead of MatomoConfigurationException: {e.Message}\n{c}");
+                }
+                valid++;
+                Assert.That(canBeValid != false, $"an invalid value was accepted\n{c}");
+                AssertApplied(settings, c.Key, c.Value.Trim());
+            });
+            TestContext.Progress.WriteLine($"configuration cases: {invalid} refused, {valid} accepted");
+            Assert.That(invalid, Is.GreaterThan(1000));
+            Assert.That(valid, Is.GreaterThan(400));
+        }
+
+        /// <summary>An accepted value is the one in force (spot checks per kind of key).</summary>
+        private static void AssertApplied(MatomoSettings s, string key, string v)
+        {
+            if (v.Length == 0) return;
+            string context = key + " = " + Nasty.Show(v);
+            switch (key)
+            {
+                case MatomoSettings.Keys.SiteId: Assert.That(s.SiteId, Is.EqualTo(int.Parse(v, CultureInfo.InvariantCulture)), context); break;
+                case MatomoSettings.Keys.HeartBeatSeconds: Assert.That(s.HeartBeatSeconds, Is.EqualTo(int.Parse(v, CultureInfo.InvariantCulture)), context); break;
+                case MatomoSettings.Keys.NonceItemKey: Assert.That(s.NonceItemKey, Is.EqualTo(v), context); break;
+                case MatomoSettings.Keys.ContainerId: Assert.That(s.ContainerId, Is.EqualTo(v), context); break;
+                case MatomoSettings.Keys.DomainPath: Assert.That(s.DomainPath, Is.EqualTo(v), context); break;
+                case MatomoSettings.Keys.TrackerPath: Assert.That(s.TrackerPath, Is.EqualTo(v), context); break;
+                case MatomoSettings.Keys.ScriptPath: Assert.That(s.ScriptPath, Is.EqualTo(v), context); break;
+                case MatomoSettings.Keys.DisableCookies: Assert.That(s.DisableCookies, Is.EqualTo(bool.Parse(v)), context); break;
+                case MatomoSettings.Keys.UseHttps: Assert.That(s.UseHttps, Is.EqualTo(bool.Parse(v)), context); break;
+                case MatomoSettings.Keys.TrustedProxies: Assert.That(s.TrustedProxies.Entries, Is.EqualTo(v.Split(new[] { ',', ' ', '\t', '\r', '\n', ';' }, StringSplitOptions.RemoveEmptyEntries)), context); break;
+                case MatomoSettings.Keys.InternalIps:
+                case MatomoSettings.Keys.AnalyticalInternalIps: Assert.That(s.InternalIps.Entries, Is.EqualTo(v.Split(new[] { ',', ' ', '\t', '\r', '\n', ';' }, StringSplitOptions.RemoveEmptyEntries)), context); break;
+            }
+        }
+
+        [Test]
+        public void Unknown_matomo_keys_fail_naming_themselves()
+        {
+            Nasty.Check(Nasty.String.Where(s => !Keys.Contains("matomo:" + s, StringComparer.OrdinalIgnoreCase)), 500, suffix =>
+            {
+                var appSettings = Base();
+                appSettings["matomo:" + suffix] = "x";
+                var e = Assert.Throws<MatomoConfigurationException>(() => MatomoSettings.FromAppSettings(appSettings), Nasty.Show(suffix));
+                Assert.That(e.Key, Is.EqualTo("matomo:" + suffix));
+            });
+        }
+    }
+}

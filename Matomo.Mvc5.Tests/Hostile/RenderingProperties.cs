@@ -1,0 +1,229 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using FsCheck;
+using FsCheck.Fluent;
+using Matomo.Mvc5.Tests.Support;
+using NUnit.Framework;
+
+namespace Matomo.Mvc5.Tests.Hostile
+{
+    /// <summary>
+    /// Generated pages full of hostile strings: whatever the identity, variables, dimensions, command arguments and
+    /// nonce, the HTML parses (AngleSharp) into exactly the expected elements, the script run by Jint queues exactly
+    /// the inputs, and the internal-address and Do-Not-Track forms are one comment that holds the whole snippet.
+    /// </summary>
+    [TestFixture]
+    public class RenderingProperties
+    {
+        private static readonly (string Name, MatomoSettings Settings)[] Sites =
+        {
+            ("basic", TestSettings.Basic()),
+            ("disableCookies", TestSettings.Basic((MatomoSettings.Keys.DisableCookies, "true"))),
+            ("requireConsent", TestSettings.Basic((MatomoSettings.Keys.RequireConsent, "tracking"), (MatomoSettings.Keys.HeartBeatSeconds, "15"))),
+            ("cookieConsent+https", TestSettings.Basic((MatomoSettings.Keys.RequireConsent, "cookies"), (MatomoSettings.Keys.UseHttps, "true"))),
+            ("tagManager+site", TestSettings.Basic((MatomoSettings.Keys.ContainerId, "aBcD1234"), (MatomoSettings.Keys.AdditionalTrackers, "7, other.example.com|3"))),
+        };
+
+        public sealed class PageCase
+        {
+            public int Site;
+            public string UserId;
+            public CustomVariable[] Variables;
+            public CustomDimension[] Dimensions;
+            public MatomoCommand[] Commands;
+            public string Nonce;
+            public MatomoSuppression Suppression;
+
+            public MatomoPageData ToPage()
+            {
+                var page = new MatomoPageData { UserId = UserId, Nonce = Nonce, Suppression = Suppression };
+                foreach (var v in Variables) page.CustomVariables.Add(v);
+                foreach (var d in Dimensions) page.CustomDimensions.Add(d);
+                foreach (var c in Commands) page.Commands.Add(c);
+                return page;
+            }
+
+            public override string ToString() =>
+                $"site {Sites[Site].Name}, user {Nasty.Show(UserId)}, nonce {Nasty.Show(Nonce)}, {Suppression}; vars "
+                + string.Join(" ", Variables.Select(v => $"({v.Index}, {Nasty.Show(v.Name)}, {Nasty.Show(v.Value)}, {v.Scope})"))
+                + "; dims " + string.Join(" ", Dimensions.Select(d => $"({d.Id}, {Nasty.Show(d.Value)})"))
+                + "; commands " + string.Join(" ", Commands.Select(c => c.Method + "(" + string.Join(", ", c.Arguments.Select(Nasty.Show)) + ")"));
+        }
+
+        /// <summary>Any finite double, from random bits.</summary>
+        private static readonly Gen<double> AnyFiniteDouble = Gen.Choose(int.MinValue, int.MaxValue).Two()
+            .Select(t => BitConverter.Int64BitsToDouble((long)t.Item1 << 32 | (uint)t.Item2))
+            .Where(d => !double.IsNaN(d) && !double.IsInfinity(d));
+
+        /// <summary>
+        /// Doubles nearest to short decimals (n / 10^k, at most 10 significant digits), the numbers pages really send.
+        /// Arbitrary bit patterns are in <see cref="Any_finite_double_reaches_the_script_exactly"/>, which Mono's "R"
+        /// formatting fails for now.
+        /// </summary>
+        private static readonly Gen<double> FiniteDouble =
+            from n in Gen.Choose(int.MinValue, int.MaxValue)
+            from k in Gen.Choose(0, 9)
+            select (double)(n / (decimal)Math.Pow(10, k));
+
+        private static readonly Gen<object> Argument = Gen.Frequency(
+            (6, Nasty.String.Select(s => (object)s)),
+            (1, Gen.Constant((object)null)),
+            (1, Gen.Elements((object)true, false)),
+            (1, Gen.Choose(int.MinValue, int.MaxValue).Select(i => (object)i)),
+            (1, Gen.Choose(int.MinValue, int.MaxValue).Select(i => (object)((long)i << 20))),
+            (2, FiniteDouble.Select(d => (object)d)),
+            (1, Gen.Elements<object>(0.1, -0.0, 1e21, 1e-7, double.MaxValue, double.Epsilon, 5e-324, 123456789.125, (float)0.1f)));
+
+        private static readonly Gen<MatomoCommand> Command =
+            Gen.Elements("trackEvent", "setDocumentTitle", "setCustomUrl", "trackGoal", "$", "_x", "a1$B_")
+                .SelectMany(method => Argument.Up(4).Select(args => new MatomoCommand(method, args)));
+
+        private static readonly Gen<CustomVariable> Variable =
+            from index in Gen.Choose(1, 200)
+            from name in Nasty.String
+            from value in Nasty.String
+            from scope in Gen.Elements(CustomVariableScope.Page, CustomVariableScope.Visit)
+            select new CustomVariable(index, name, value, scope);
+
+        private static readonly Gen<CustomDimension> Dimension =
+            from id in Gen.Choose(1, 999)
+            from value in Nasty.StringOrNull
+            select new CustomDimension(id, value);
+
+        // A nonce is an attribute value, the one place where text is HTML-encoded rather than JavaScript-escaped: the HTML
+        // parser turns CR into LF and NUL into U+FFFD there by design, and AngleSharp takes U+FFFF for the end of its
+        // input, so those three are left out of it; everything else hostile stays in.
+        private static readonly Gen<string> Nonce = Gen.Frequency(
+            (2, Gen.Constant((string)null)),
+            (1, Nasty.String.Select(s => s.Replace("\r", "").Replace("\0", "").Replace("\uFFFF", ""))));
+
+        private static readonly Gen<PageCase> Page =
+            from site in Gen.Choose(0, Sites.Length - 1)
+            from user in Nasty.StringOrNull
+            from variables in Variable.Up(5)
+            from dimensions in Dimension.Up(4)
+            from commands in Command.Up(3)
+            from nonce in Nonce
+            from suppression in Gen.Frequency((4, Gen.Constant(MatomoSuppression.None)), (1, Gen.Constant(MatomoSuppression.InternalAddress)), (1, Gen.Constant(MatomoSuppression.DoNotTrack)))
+            select new PageCase { Site = site, UserId = user, Variables = variables, Dimensions = dimensions, Commands = commands, Nonce = nonce, Suppression = suppression };
+
+        private static readonly Dictionary<int, Snippet> Baselines = new Dictionary<int, Snippet>();
+
+        /// <summary>What the site pushes by itself: the commands of an empty page of the same site.</summary>
+        private static Snippet Baseline(int site)
+        {
+            lock (Baselines)
+            {
+                if (!Baselines.TryGetValue(site, out Snippet s))
+                    Baselines[site] = s = Snippet.Parse(MatomoRenderer.Render(Sites[site].Settings, new MatomoPageData()));
+                return s;
+            }
+        }
+
+        private static List<object[]> ExpectedPageCommands(PageCase c)
+        {
+            var expected = new List<object[]>();
+            foreach (var v in c.Variables)
+                expected.Add(new object[] { "setCustomVariable", (double)v.Index, v.Name, v.Value, v.Scope == CustomVariableScope.Visit ? "visit" : "page" });
+            if (c.UserId != null) expected.Add(new object[] { "setUserId", c.UserId });
+            foreach (var d in c.Dimensions) expected.Add(new object[] { "setCustomDimension", (double)d.Id, d.Value });
+            foreach (var m in c.Commands)
+                expected.Add(new object[] { m.Method }.Concat(m.Arguments).ToArray());
+            return expected;
+        }
+
+        /// <summary>Exact equality: strings ordinal (so a lost surrogate or a changed separator fails), numbers as doubles.</summary>
+        internal static void AssertSameCommands(IReadOnlyList<object[]> actual, IReadOnlyList<object[]> expected, string context)
+        {
+            string Describe(IEnumerable<object[]> commands) => string.Join("\n  ", commands.Select(cmd => "[" + string.Join(", ", cmd.Select(Nasty.Show)) + "]"));
+            string message = $"{context}\nexpected:\n  {Describe(expected)}\nactual:\n  {Describe(actual)}";
+            Assert.That(actual.Count, Is.EqualTo(expected.Count), message);
+            for (int i = 0; i < expected.Count; i++)
+            {
+                Assert.That(actual[i].Length, Is.EqualTo(expected[i].Length), message);
+                for (int j = 0; j < expected[i].Length; j++)
+                {
+                    object e = expected[i][j], a = actual[i][j];
+                    bool same = e is string || e is bool || e == null
+                        ? Equals(e, a) && (e == null || a.GetType() == e.GetType())
+                        : e is float f
+                            ? a is double df && (float)df == f // a float comes back as the same float (in its shortest form)
+                            : a is double da && da == Convert.ToDouble(e); // other numbers exactly; -0 and 0 alike
+                    Assert.That(same, $"command {i}, value {j}: expected {Nasty.Show(e)}, got {Nasty.Show(a)}\n{message}");
+                }
+            }
+        }
+
+        [Test]
+        public void Generated_hostile_pages_parse_to_the_expected_elements_and_queue_exactly_their_inputs()
+        {
+            int cases = 0;
+            Nasty.Check(Page, 1500, c =>
+            {
+                cases++;
+                MatomoSettings settings = Sites[c.Site].Settings;
+                string html = MatomoRenderer.Render(settings, c.ToPage());
+                string context = c + "\nhtml: " + Nasty.Show(html);
+
+                // Every value goes through the one encoder: outside the nonce attribute, the snippet is printable ASCII.
+                string withoutNonce = System.Text.RegularExpressions.Regex.Replace(html, "<script nonce=\"[^\"]*\">", "<script>");
+                Assert.That(withoutNonce.All(ch => ch == '\n' || ch >= ' ' && ch <= '~'), Is.True, "non-ASCII output\n" + context);
+
+                if (c.Suppression != MatomoSuppression.None)
+                {
+                    AssertOneCommentHoldingEverything(settings, c, html, context);
+                    return;
+                }
+
+                Snippet snippet = Snippet.Parse(html);
+                bool noscript = settings.RequireConsent != MatomoConsentMode.Tracking;
+                Assert.That(snippet.Structure, Is.EqualTo(noscript ? new[] { "script", "noscript" } : new[] { "script" }), context);
+                Snippet baseline = Baseline(c.Site);
+                Assert.That(snippet.Script.TextContent, Does.Not.Contain("</"), context);
+                if (noscript) Assert.That(snippet.NoscriptImageSrc, Is.EqualTo(baseline.NoscriptImageSrc), context);
+                Assert.That(snippet.Script.GetAttribute("nonce"), Is.EqualTo(string.IsNullOrEmpty(c.Nonce) ? null : c.Nonce), "script nonce\n" + context);
+                Assert.That(snippet.InsertedScripts.Select(s => s.Src), Is.EqualTo(baseline.InsertedScripts.Select(s => s.Src)), context);
+                Assert.That(snippet.InsertedScripts.Select(s => s.Nonce), Is.All.EqualTo(string.IsNullOrEmpty(c.Nonce) ? null : c.Nonce), "inserted nonce\n" + context);
+                AssertSameCommands(snippet.Commands, ExpectedPageCommands(c).Concat(baseline.Commands).ToList(), context);
+            });
+            Assert.That(cases, Is.EqualTo(1500));
+        }
+
+        /// <summary>
+        /// Every finite double comes back from the script as the very same double. Fails on Mono today: the encoder writes
+        /// doubles with "R", which on Mono checks its 15-digit form with Mono's own double.Parse, and that parse is off by
+        /// one unit in the last place for some inputs (8.3880898561018E-302 is read back as ...C5CA, JavaScript and
+        /// Python read ...C5C9), so the 15-digit form is kept and the browser gets a different number. Found by this
+        /// property; the proposed fix (format doubles with "G17") is in issue 5's report.
+        /// </summary>
+        [Test, Ignore("Mono's \"R\" double formatting does not round-trip (JavaScriptEncoder.TryAppendValue); enable with the G17 fix")]
+        public void Any_finite_double_reaches_the_script_exactly()
+        {
+            Nasty.Check(AnyFiniteDouble.ArrayOf(50), 200, values =>
+            {
+                var page = new MatomoPageData();
+                page.Commands.Add(new MatomoCommand("trackEvent", values.Cast<object>().ToArray()));
+                Snippet snippet = Snippet.Parse(MatomoRenderer.Render(Sites[0].Settings, page));
+                AssertSameCommands(new[] { snippet.Commands[0] }, new[] { new object[] { "trackEvent" }.Concat(values.Cast<object>()).ToArray() }, "doubles");
+            });
+        }
+
+        /// <summary>
+        /// The suppressed forms: exactly one top-level node, a comment, whose text is the notice followed by the very
+        /// snippet the page would have had, so nothing in the page's data ended the comment early or leaked out of it.
+        /// </summary>
+        private static void AssertOneCommentHoldingEverything(MatomoSettings settings, PageCase c, string html, string context)
+        {
+            Snippet snippet = Snippet.Parse(html);
+            Assert.That(snippet.Structure, Is.EqualTo(new[] { "#comment" }), context);
+            MatomoPageData tracked = c.ToPage();
+            tracked.Suppression = MatomoSuppression.None;
+            string notice = c.Suppression == MatomoSuppression.InternalAddress ? MatomoRenderer.InternalAddressComment : MatomoRenderer.DoNotTrackComment;
+            string expected = notice.Substring("<!--".Length) + "\n" + MatomoRenderer.Render(settings, tracked) + "\n";
+            // The HTML parser normalizes CR and CRLF to LF inside comments; a nonce is the only raw text that may hold CR (none is generated).
+            Assert.That(snippet.Comment, Is.EqualTo(expected), context);
+            Assert.That(snippet.Commands, Is.Empty, context);
+        }
+    }
+}
