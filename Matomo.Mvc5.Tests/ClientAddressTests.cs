@@ -53,6 +53,8 @@ namespace Matomo.Mvc5.Tests
         [TestCase("proto=https", null)]
         [TestCase("for=_hidden, for=10.0.0.2", null)]
         [TestCase("by=10.0.0.1; for=\"203.0.113.9:80\"", "203.0.113.9")]
+        [TestCase("\"for=203.0.113.9", null)]
+        [TestCase("\"", null)]
         public void Forwarded_rfc7239(string forwarded, string expected)
         {
             Assert.That(Resolve("127.0.0.1", null, forwarded), Is.EqualTo(expected));

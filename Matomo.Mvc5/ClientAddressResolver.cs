@@ -147,7 +147,7 @@ namespace Matomo.Mvc5
                 bool quoted = false;
                 while (semi < end && (quoted || s[semi] != ';'))
                 {
-                    if (s[semi] == '"' && s[semi - 1] != '\\') quoted = !quoted;
+                    if (s[semi] == '"' && (semi == start || s[semi - 1] != '\\')) quoted = !quoted;
                     semi++;
                 }
                 int p = pos;

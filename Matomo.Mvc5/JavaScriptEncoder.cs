@@ -63,9 +63,9 @@ namespace Matomo.Mvc5
                 case ulong ul: output.Append(ul.ToString(CultureInfo.InvariantCulture)); return null;
                 case decimal m: output.Append(m.ToString(CultureInfo.InvariantCulture)); return null;
                 case float f when !float.IsNaN(f) && !float.IsInfinity(f):
-                    output.Append(f.ToString("R", CultureInfo.InvariantCulture)); return null;
+                    output.Append(RoundTrip(f)); return null;
                 case double d when !double.IsNaN(d) && !double.IsInfinity(d):
-                    output.Append(d.ToString("R", CultureInfo.InvariantCulture)); return null;
+                    output.Append(RoundTrip(d)); return null;
                 case float _:
                 case double _:
                     return "a number must be finite, but was " + Convert.ToString(value, CultureInfo.InvariantCulture);
@@ -73,6 +73,13 @@ namespace Matomo.Mvc5
                     return "a value must be a string, a number, a boolean or null, but was a " + value.GetType().FullName;
             }
         }
+
+        /// <summary>
+        /// A form of <paramref name="d"/> that every correct parser reads back as the very same double: 17 significant
+        /// digits. ("R" is shorter but checks itself with the runtime's own double.Parse, which on Mono is off by one unit
+        /// in the last place for some values, so the browser would get another number.)
+        /// </summary>
+        private static string RoundTrip(double d) => d.ToString("G17", CultureInfo.InvariantCulture);
 
         /// <summary>Appends an integer in invariant form without allocating.</summary>
         public static void AppendInteger(StringBuilder output, int value)
