@@ -50,7 +50,7 @@ namespace Matomo.Mvc5.Benchmarks
                 .AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default)
                 .AddExporter(MarkdownExporter.GitHub)
                 .WithArtifactsPath(artifacts)
-                .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile);
+                .WithOptions(ConfigOptions.DisableLogFile);
 
             Summary[] summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest.ToArray(), config).ToArray();
             if (summaries.Length == 0 || summaries.Any(s => s.HasCriticalValidationErrors))
@@ -79,7 +79,7 @@ namespace Matomo.Mvc5.Benchmarks
             md.AppendLine("| --- | ---: | ---: | --- |");
 
             void Row(string figure, string measured, string target, bool? met) =>
-                md.AppendLine($"| {figure} | {measured} | {target} | {(met == null ? "not measured" : met.Value ? "met" : "**MISSED**")} |");
+                md.AppendLine($"| {figure} | {measured} | {target} | {(met == null ? "no target" : met.Value ? "met" : "**MISSED**")} |");
 
             BenchmarkReport Find(string type, string method, Func<BenchmarkReport, bool> more = null) => reports.FirstOrDefault(r =>
                 r.BenchmarkCase.Descriptor.Type.Name == type && r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method
