@@ -1,5 +1,7 @@
+using System.Web;
 using System.Web.Mvc;
 using System.Web.Routing;
+using Matomo.Mvc5.Sample.Controllers;
 
 namespace Matomo.Mvc5.Sample
 {
@@ -10,6 +12,24 @@ namespace Matomo.Mvc5.Sample
             ViewEngines.Engines.Clear();
             ViewEngines.Engines.Add(new RazorViewEngine());
             RouteConfig.RegisterRoutes(RouteTable.Routes);
+        }
+
+        /// <summary>
+        /// An unknown controller or action (MVC throws a 404 HttpException) gets the Sample's own 404 page, at the
+        /// address that was asked for, with status 404: no redirect, so the page (and Matomo) see the real URL.
+        /// Addresses that match no route at all reach the same page through RouteConfig's catch-all route.
+        /// </summary>
+        protected void Application_Error()
+        {
+            var error = Server.GetLastError() as HttpException;
+            if (error == null || error.GetHttpCode() != 404) return;
+            Server.ClearError();
+            Response.Clear();
+            var route = new RouteData();
+            route.Values["controller"] = "Errors";
+            route.Values["action"] = nameof(ErrorsController.NotFound);
+            IController controller = new ErrorsController();
+            controller.Execute(new RequestContext(new HttpContextWrapper(Context), route));
         }
     }
 }

@@ -28,9 +28,24 @@ namespace Matomo.Mvc5.Sample.Controllers
         [ActionName("matomo.js")]
         public ActionResult Script()
         {
-            StandinLog.Add("script", Request.UrlReferrer?.ToString(), Request.UserHostAddress, Request.Url.ToString());
+            Log("script", Request.UrlReferrer?.ToString(), Request.Url.ToString());
             NoStore();
             return File(Server.MapPath("~/Scripts/matomo-standin.js"), "application/javascript");
+        }
+
+        /// <summary>GET /matomo-standin/piwik.js: the name older Matomo (Piwik) servers use (matomo:ScriptPath).</summary>
+        [ActionName("piwik.js")]
+        public ActionResult PiwikScript() => Script();
+
+        /// <summary>
+        /// GET /matomo-standin/js/container_ID.js: a Tag Manager container (matomo:ContainerId). A real one runs the
+        /// tags configured in Matomo; this one only reports the _mtm events it finds (Scripts/matomo-standin-container.js).
+        /// </summary>
+        public ActionResult Container(string containerId)
+        {
+            Log("script", Request.UrlReferrer?.ToString(), Request.Url.ToString());
+            NoStore();
+            return File(Server.MapPath("~/Scripts/matomo-standin-container.js"), "application/javascript");
         }
 
         /// <summary>GET or POST /matomo-standin/matomo.php: a tracking request, as a real Matomo receives it.</summary>
@@ -43,13 +58,20 @@ namespace Matomo.Mvc5.Sample.Controllers
                 .Distinct()
                 .ToDictionary(k => k, k => Request.QueryString[k] ?? Request.Form[k]);
             parameters.TryGetValue("url", out var page);
-            StandinLog.Add("hit", page ?? Request.UrlReferrer?.ToString(), Request.UserHostAddress, parameters);
+            Log("hit", page ?? Request.UrlReferrer?.ToString(), parameters);
             AllowAnyOrigin();
             NoStore();
             return File(Pixel, "image/gif");
         }
 
-        /// <summary>POST /matomo-standin/report: matomo.js sends {page, phase, commands} as text/plain JSON.</summary>
+        /// <summary>GET or POST /matomo-standin/piwik.php: the tracking endpoint of older servers (matomo:TrackerPath).</summary>
+        [ActionName("piwik.php")]
+        public ActionResult PiwikHit() => Hit();
+
+        /// <summary>
+        /// POST /matomo-standin/report: matomo.js sends {page, phase, commands} as text/plain JSON (phase "queue": the
+        /// _paq commands found on arrival, "push": pushed later); the container sends phase "mtm" with the _mtm events.
+        /// </summary>
         [AcceptVerbs("POST", "OPTIONS"), ActionName("report")]
         public ActionResult Report()
         {
@@ -63,7 +85,7 @@ namespace Matomo.Mvc5.Sample.Controllers
             if (report == null || !report.ContainsKey("commands")) return new HttpStatusCodeResult(400, "expected {page, phase, commands}");
             report.TryGetValue("page", out var page);
             report.TryGetValue("phase", out var phase);
-            StandinLog.Add("commands", page as string, Request.UserHostAddress,
+            Log("commands", page as string,
                 new Dictionary<string, object> { ["phase"] = phase as string ?? "queue", ["commands"] = report["commands"] });
             return new HttpStatusCodeResult(204);
         }
@@ -96,5 +118,7 @@ namespace Matomo.Mvc5.Sample.Controllers
         }
 
         void NoStore() => Response.Cache.SetNoStore();
+
+        void Log(string kind, string page, object data) => StandinLog.Add(kind, page, Request.UserHostAddress, Request.Path, data);
     }
 }

@@ -36,6 +36,16 @@ namespace Matomo.Mvc5.Sample.Models
                 "ViewData[\"matomo_identity\"] = null: no user id is sent, even when signed in."),
             new SamplePage("Sign in", "Account", "SignIn",
                 "Forms authentication: once signed in, every page sends your name as the user id (analytical:AutoIdentify)."),
+            new SamplePage("CSP nonce", "Csp", "Index",
+                "A strict Content-Security-Policy with a nonce per request: matomo:NonceItemKey lets @Html.Matomo() find it."),
+            new SamplePage("Custom dimensions", "Dimensions", "Index",
+                "ViewBag.matomo_dimensions: one setCustomDimension per entry, before trackPageView."),
+            new SamplePage("Event", "Events", "Index",
+                "ViewBag.matomo_commands with a trackEvent command: an event is recorded with the page view."),
+            new SamplePage("Page not found", "Nowhere", "Missing",
+                "A broken link: the 404 page sets the document title that Matomo's FAQ recommends for 404s."),
+            new SamplePage("Site-wide settings", "Settings", "Index",
+                "Consent, Do Not Track, tracker options, more sites, Tag Manager: what is in effect and how to try the rest."),
         };
     }
 }

@@ -11,12 +11,15 @@ namespace Matomo.Mvc5.Sample.Models
         public long Id { get; set; }
         /// <summary>UTC, ISO 8601.</summary>
         public string Time { get; set; }
-        /// <summary>"script" (matomo.js fetched), "commands" (the _paq commands the page executed) or "hit" (matomo.php request).</summary>
+        /// <summary>"script" (matomo.js or a container fetched), "commands" (the _paq commands the page executed, or the
+        /// _mtm events the container found) or "hit" (matomo.php request).</summary>
         public string Kind { get; set; }
         /// <summary>The page that caused it: its URL as the browser reported it, else the Referer.</summary>
         public string Page { get; set; }
         /// <summary>The peer address the stand-in saw (REMOTE_ADDR).</summary>
         public string RemoteAddress { get; set; }
+        /// <summary>The path the browser asked for: /matomo-standin/matomo.php, /matomo-standin/piwik.js ...</summary>
+        public string Path { get; set; }
         /// <summary>Kind-specific: the script's URL, the command list, or the hit's query parameters.</summary>
         public object Data { get; set; }
     }
@@ -28,7 +31,7 @@ namespace Matomo.Mvc5.Sample.Models
         static readonly LinkedList<StandinEntry> entries = new LinkedList<StandinEntry>();
         static long lastId;
 
-        public static StandinEntry Add(string kind, string page, string remoteAddress, object data)
+        public static StandinEntry Add(string kind, string page, string remoteAddress, string path, object data)
         {
             lock (entries)
             {
@@ -39,6 +42,7 @@ namespace Matomo.Mvc5.Sample.Models
                     Kind = kind,
                     Page = page,
                     RemoteAddress = remoteAddress,
+                    Path = path,
                     Data = data,
                 };
                 entries.AddLast(entry);

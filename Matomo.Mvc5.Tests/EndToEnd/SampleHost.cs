@@ -151,8 +151,15 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             return Send("GET", url, out body);
         }
 
-        public static HttpStatusCode Send(string method, string url, out string body)
+        public static HttpStatusCode Send(string method, string url, out string body) => Send(method, url, out body, out _);
+
+        /// <summary>Also returns the response's headers (null when there was no response).</summary>
+        public static HttpStatusCode Get(string url, out string body, out WebHeaderCollection headers) =>
+            Send("GET", url, out body, out headers);
+
+        private static HttpStatusCode Send(string method, string url, out string body, out WebHeaderCollection headers)
         {
+            headers = null;
             var request = (HttpWebRequest)WebRequest.Create(url);
             request.Method = method;
             request.Timeout = 30000;
@@ -166,12 +173,14 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                 using (var response = (HttpWebResponse)request.GetResponse())
                 using (var reader = new StreamReader(response.GetResponseStream(), Encoding.UTF8))
                 {
+                    headers = response.Headers;
                     body = reader.ReadToEnd();
                     return response.StatusCode;
                 }
             }
             catch (WebException e) when (e.Response is HttpWebResponse r)
             {
+                headers = r.Headers;
                 using (r) body = new StreamReader(r.GetResponseStream(), Encoding.UTF8).ReadToEnd();
                 return r.StatusCode;
             }

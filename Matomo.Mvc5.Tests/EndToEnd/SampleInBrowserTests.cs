@@ -15,50 +15,87 @@ namespace Matomo.Mvc5.Tests.EndToEnd
     /// matomo.js found and ran, which tracking requests reached the stand-in.
     /// </summary>
     [TestFixture, NonParallelizable, Category("EndToEnd")]
-    public class SampleInBrowserTests
+    public partial class SampleInBrowserTests
     {
         private const string InternalAddress = "127.0.0.3";   // the "office machine" of sample-host.sh
         private const string TrustedProxy = "127.0.0.2";      // the reverse proxy of sample-host.sh
         private static readonly TimeSpan TrackingTimeout = TimeSpan.FromSeconds(20);
 
         private SampleHost _site;       // SiteId 42, cookies on, with the proxy and the office machine
-        private SampleHost _noCookies;  // SiteId 7, matomo:DisableCookies=true
+        private SampleHost _options;    // SiteId 7, DisableCookies, RespectDoNotTrack, tracker options, a tracker on _site
+        private SampleHost _defaults;   // the Sample as ./build.sh sample serves it (Web.config's settings)
+        private SampleHost _consent;    // SiteId 3, RequireConsent=tracking
+        private SampleHost _container;  // a Tag Manager container and no SiteId: no classic tracker
         private HeadlessChromium _browser;
+
+        private IEnumerable<SampleHost> Hosts => new[] { _site, _options, _defaults, _consent, _container }.Where(h => h != null);
+
+        /// <summary>
+        /// Web.config's settings that add to every page (consent banner, second site, Tag Manager): emptied on the
+        /// hosts whose tests are about something else, so that their pages show only what is tested.
+        /// </summary>
+        private static Dictionary<string, string> Plain(Dictionary<string, string> settings)
+        {
+            foreach (var key in new[] { "matomo:RequireConsent", "matomo:AdditionalTrackers", "matomo:ContainerId" })
+                if (!settings.ContainsKey(key)) settings[key] = "";
+            return settings;
+        }
 
         [OneTimeSetUp]
         public void StartHostsAndBrowser()
         {
             var clock = Stopwatch.StartNew();
-            _site = SampleHost.Begin("site", withProxies: true, new Dictionary<string, string>
+            // All five start at once; each is an nginx and a fastcgi-mono-server4 of its own.
+            _site = SampleHost.Begin("site", withProxies: true, Plain(new Dictionary<string, string>
             {
                 ["matomo:SiteId"] = "42",
                 ["matomo:InternalIps"] = InternalAddress,
                 ["analytical:TrustedProxies"] = TrustedProxy,
-            });
-            _noCookies = SampleHost.Begin("no-cookies", withProxies: false, new Dictionary<string, string>
+            }));
+            _options = SampleHost.Begin("options", withProxies: false, Plain(new Dictionary<string, string>
             {
                 ["matomo:SiteId"] = "7",
                 ["matomo:DisableCookies"] = "true",
-            });
-            _site.WaitUntilReady(TimeSpan.FromMinutes(3));
-            _noCookies.WaitUntilReady(TimeSpan.FromMinutes(3));
+                ["matomo:RespectDoNotTrack"] = "true",
+                ["matomo:EnableLinkTracking"] = "false",
+                ["matomo:HeartBeatSeconds"] = "15",
+                ["matomo:TrackerPath"] = "piwik.php",
+                ["matomo:ScriptPath"] = "piwik.js",
+                ["matomo:AdditionalTrackers"] = _site.DomainPath + "|5",   // another server: _site's stand-in
+            }));
+            _defaults = SampleHost.Begin("defaults", withProxies: false, new Dictionary<string, string>());
+            _consent = SampleHost.Begin("consent", withProxies: false, Plain(new Dictionary<string, string>
+            {
+                ["matomo:SiteId"] = "3",
+                ["matomo:RequireConsent"] = "tracking",
+            }));
+            _container = SampleHost.Begin("container", withProxies: false, Plain(new Dictionary<string, string>
+            {
+                ["matomo:SiteId"] = "",
+                ["matomo:ContainerId"] = ContainerId,
+            }));
+            foreach (var host in Hosts) host.WaitUntilReady(TimeSpan.FromMinutes(3));
             _browser = new HeadlessChromium(Path.Combine(SampleHost.RunDirectory, "chromium-profile"));
-            TestContext.Progress.WriteLine($"end-to-end: two Sample hosts and Chromium ready in {clock.ElapsedMilliseconds} ms");
+            TestContext.Progress.WriteLine($"end-to-end: {Hosts.Count()} Sample hosts and Chromium ready in {clock.ElapsedMilliseconds} ms");
         }
 
         [OneTimeTearDown]
         public void StopEverything()
         {
+            var clock = Stopwatch.StartNew();
             // Each in its own try, so one failure does not leave the others running.
             try { _browser?.Dispose(); }
             finally
             {
-                try { _site?.Dispose(); }
-                finally
+                // All at once: each stop waits for its Mono to exit.
+                var stops = Hosts.Select(host => System.Threading.Tasks.Task.Run(() =>
                 {
-                    _noCookies?.Dispose();
-                    SampleHost.DeleteRunDirectory();
-                }
+                    try { host.Dispose(); }
+                    catch (Exception e) { TestContext.Progress.WriteLine("stopping " + host.DomainPath + ": " + e.Message); }
+                })).ToArray();
+                System.Threading.Tasks.Task.WaitAll(stops);
+                SampleHost.DeleteRunDirectory();
+                TestContext.Progress.WriteLine($"end-to-end: stopped in {clock.ElapsedMilliseconds} ms");
             }
         }
 
@@ -67,8 +104,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         {
             _browser.ClearCookies();
             _browser.SetExtraHeaders(new Dictionary<string, string>());
-            new Standin(_site).Clear();
-            new Standin(_noCookies).Clear();
+            foreach (var host in Hosts) new Standin(host).Clear();
         }
 
         /// <summary>What the page itself pushes is followed by the same four commands on every page of a host.</summary>
@@ -173,11 +209,12 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         [Test]
         public void DisableCookies_setting_pushes_disableCookies_and_the_tracker_sets_no_cookie()
         {
-            var view = Visit(_noCookies, _noCookies.Url("/"));
+            var view = Visit(_options, _options.Url("/"));
 
-            view.AssertLoadedTrackerFrom(_noCookies);
-            Assert.That(view.QueueJson, Is.EqualTo(Json(new[] { Cmd("disableCookies") }.Concat(Tail(_noCookies, "7")))));
+            Assert.That(view.Fetched, Has.Member("http://" + _options.DomainPath + "/piwik.js"));
+            Assert.That(view.QueueJson, Does.StartWith("[[\"disableCookies\"],"));
             Assert.That(view.Hit["idsite"], Is.EqualTo("7"));
+            Assert.That(view.Hit["cookie"], Is.EqualTo("0"));
             Assert.That(_browser.Cookies, Does.Not.Contain("_pk_"));
         }
 
@@ -224,15 +261,17 @@ namespace Matomo.Mvc5.Tests.EndToEnd
 
         // ---- helpers ----
 
-        private PageView Visit(SampleHost host, string url)
+        private PageView Visit(SampleHost host, string url, int hits = 1)
         {
             _browser.Open(url);
-            return ViewOf(host, _browser.Location);
+            return ViewOf(host, _browser.Location, hits);
         }
 
-        private PageView ViewOf(SampleHost host, string page)
+        /// <summary>What <paramref name="page"/> made the browser send to host's stand-in, once its queue and
+        /// <paramref name="hits"/> tracking requests (page views of several sites, events) have arrived.</summary>
+        private PageView ViewOf(SampleHost host, string page, int hits = 1)
         {
-            var received = new Standin(host).WaitForPageView(page, TrackingTimeout);
+            var received = new Standin(host).WaitForPageView(page, TrackingTimeout, hits);
             return new PageView(page, received, _browser.FetchedResources());
         }
 
@@ -270,9 +309,10 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                 var queues = received.Where(r => r.Kind == "commands" && r.Page == page && r.Phase == "queue").ToList();
                 Assert.That(queues, Has.Count.EqualTo(1), "one command queue reported for " + page);
                 QueueJson = queues[0].CommandsJson;
-                var hits = received.Where(r => r.Kind == "hit" && r.Page == page).ToList();
-                Assert.That(hits, Has.Count.EqualTo(1), "one page view tracked for " + page);
-                Hit = hits[0].Parameters;
+                Hits = received.Where(r => r.Kind == "hit" && r.Page == page).Select(r => r.Parameters).ToList();
+                PageViews = Hits.Where(h => !h.ContainsKey("e_c")).ToList();   // events carry a category
+                foreach (var site in PageViews.GroupBy(h => h["idsite"]))
+                    Assert.That(site.Count(), Is.EqualTo(1), "one page view tracked for " + page + " in site " + site.Key);
             }
 
             public string Page { get; }
@@ -280,13 +320,33 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             public IReadOnlyList<string> Fetched { get; }
             /// <summary>The _paq commands the page had pushed when matomo.js ran, in order, as JSON.</summary>
             public string QueueJson { get; }
-            /// <summary>The query parameters of the page's matomo.php request.</summary>
-            public IDictionary<string, string> Hit { get; }
+            /// <summary>The query parameters of every tracking request the page sent to this stand-in.</summary>
+            public IReadOnlyList<IDictionary<string, string>> Hits { get; }
+            /// <summary>Those of its page views (not events), one per site.</summary>
+            public IReadOnlyList<IDictionary<string, string>> PageViews { get; }
+
+            /// <summary>The query parameters of the page's one page view.</summary>
+            public IDictionary<string, string> Hit
+            {
+                get
+                {
+                    Assert.That(PageViews, Has.Count.EqualTo(1), "one page view tracked for " + Page);
+                    return PageViews[0];
+                }
+            }
+
+            /// <summary>The page view sent to site <paramref name="siteId"/>.</summary>
+            public IDictionary<string, string> HitFor(string siteId)
+            {
+                var hit = PageViews.FirstOrDefault(h => h["idsite"] == siteId);
+                Assert.That(hit, Is.Not.Null, "a page view for site " + siteId + " from " + Page);
+                return hit;
+            }
 
             /// <summary>The page fetched matomo.js from host's stand-in, which saw the request come from this page.</summary>
-            public void AssertLoadedTrackerFrom(SampleHost host)
+            public void AssertLoadedTrackerFrom(SampleHost host, string scriptPath = "matomo.js")
             {
-                string script = "http://" + host.DomainPath + "/matomo.js";
+                string script = "http://" + host.DomainPath + "/" + scriptPath;
                 Assert.That(Fetched, Has.Member(script), "the browser fetched the tracker script");
                 var origin = new Uri(Page).GetLeftPart(UriPartial.Authority) + "/";
                 Assert.That(Received.Where(r => r.Kind == "script").Select(r => r.Page), Has.Some.EqualTo(Page).Or.Some.EqualTo(origin),

@@ -16,9 +16,12 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         public string Kind { get; set; }
         public string Page { get; set; }
         public string RemoteAddress { get; set; }
+        /// <summary>The path the browser asked for: /matomo-standin/matomo.php, /matomo-standin/piwik.js ...</summary>
+        public string Path { get; set; }
         public JsonElement Data { get; set; }
 
-        /// <summary>For "commands": the phase ("queue": what the page pushed before matomo.js ran).</summary>
+        /// <summary>For "commands": the phase ("queue": what the page pushed before matomo.js ran; "push": pushed
+        /// later; "mtm": the _mtm events a Tag Manager container found).</summary>
         public string Phase => Data.GetProperty("phase").GetString();
 
         /// <summary>For "commands": the command list as compact JSON, e.g. [["trackPageView"],["setSiteId","42"]], written by <see cref="ToJson"/>.</summary>
@@ -73,18 +76,23 @@ namespace Matomo.Mvc5.Tests.EndToEnd
 
         /// <summary>
         /// Polls until the stand-in has received, for <paramref name="page"/>, the page's command queue and its
-        /// matomo.php hit (the browser sends both after matomo.js ran), then returns everything received.
+        /// matomo.php hits, at least <paramref name="hits"/> of them (the browser sends both after matomo.js ran),
+        /// then returns everything received.
         /// </summary>
-        public IReadOnlyList<Received> WaitForPageView(string page, TimeSpan timeout)
+        public IReadOnlyList<Received> WaitForPageView(string page, TimeSpan timeout, int hits = 1) =>
+            WaitFor("a command queue and " + hits + " hit(s) for " + page, timeout,
+                all => all.Any(r => r.Kind == "commands" && r.Page == page) && all.Count(r => r.Kind == "hit" && r.Page == page) >= hits);
+
+        /// <summary>Polls until what the stand-in received satisfies <paramref name="done"/>, then returns it all.</summary>
+        public IReadOnlyList<Received> WaitFor(string what, TimeSpan timeout, Func<IReadOnlyList<Received>, bool> done)
         {
             var clock = Stopwatch.StartNew();
             while (true)
             {
                 var all = All();
-                if (all.Any(r => r.Kind == "commands" && r.Page == page) && all.Any(r => r.Kind == "hit" && r.Page == page))
-                    return all;
+                if (done(all)) return all;
                 if (clock.Elapsed > timeout)
-                    throw new TimeoutException("the stand-in received no command queue and hit for " + page + " within " + timeout
+                    throw new TimeoutException("the stand-in at " + _host.DomainPath + " received no " + what + " within " + timeout
                                                + "; it has: " + string.Join("\n", all));
                 Thread.Sleep(100);
             }
