@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using System.Text;
+
 using Jint;
 using NUnit.Framework;
 
@@ -13,7 +13,7 @@ namespace Matomo.Mvc5.Tests
         [Test]
         public void Every_utf16_code_unit_round_trips_through_a_javascript_engine()
         {
-            var all = new StringBuilder();
+            var all = new CharBuffer();
             for (int c = 0; c <= 0xFFFF; c++) all.Append((char)c);
             string literal = JavaScriptEncoder.EncodeString(all.ToString());
             Assert.That(Roundtrip(literal), Is.EqualTo(all.ToString()));
@@ -41,7 +41,7 @@ namespace Matomo.Mvc5.Tests
         [TestCase(int.MinValue, "-2147483648")]
         public void Integers(int value, string expected)
         {
-            var sb = new StringBuilder();
+            var sb = new CharBuffer();
             JavaScriptEncoder.AppendInteger(sb, value);
             Assert.That(sb.ToString(), Is.EqualTo(expected));
         }
@@ -51,7 +51,7 @@ namespace Matomo.Mvc5.Tests
         {
             string Encode(object v)
             {
-                var sb = new StringBuilder();
+                var sb = new CharBuffer();
                 Assert.That(JavaScriptEncoder.TryAppendValue(sb, v), Is.Null);
                 return sb.ToString();
             }
@@ -75,8 +75,8 @@ namespace Matomo.Mvc5.Tests
                 if (double.IsNaN(d) || double.IsInfinity(d)) continue;
                 Assert.That(engine.Evaluate(Encode(d)).AsNumber(), Is.EqualTo(d), d.ToString("G17"));
             }
-            Assert.That(JavaScriptEncoder.TryAppendValue(new StringBuilder(), double.NaN), Does.Contain("finite"));
-            Assert.That(JavaScriptEncoder.TryAppendValue(new StringBuilder(), new object()), Does.Contain("System.Object"));
+            Assert.That(JavaScriptEncoder.TryAppendValue(new CharBuffer(), double.NaN), Does.Contain("finite"));
+            Assert.That(JavaScriptEncoder.TryAppendValue(new CharBuffer(), new object()), Does.Contain("System.Object"));
         }
     }
 }

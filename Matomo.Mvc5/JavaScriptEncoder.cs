@@ -1,6 +1,5 @@
 using System;
 using System.Globalization;
-using System.Text;
 
 namespace Matomo.Mvc5
 {
@@ -19,26 +18,68 @@ namespace Matomo.Mvc5
     {
         private const string Hex = "0123456789ABCDEF";
 
+        /// <summary>Which ASCII characters need an escape: all but printable ASCII without quotes, backslash, &lt;, &gt; and &amp;.</summary>
+        private static readonly bool[] NeedsEscape = CreateEscapeTable();
+
+        private static bool[] CreateEscapeTable()
+        {
+            var table = new bool[128];
+            for (int c = 0; c < 128; c++)
+                table[c] = c < ' ' || c > '~' || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == '\'';
+            return table;
+        }
+
         /// <summary>Appends <paramref name="value"/> as a JavaScript string literal, or <c>null</c>.</summary>
-        public static void AppendString(StringBuilder output, string value)
+        public static void AppendString(CharBuffer output, string value) => AppendString(output, value, false);
+
+        /// <summary>Appends <c>, </c> then <paramref name="value"/> as a JavaScript string literal, or <c>null</c>.</summary>
+        public static void AppendArgument(CharBuffer output, string value) => AppendString(output, value, true);
+
+        private static void AppendString(CharBuffer output, string value, bool separator)
         {
             if (value == null)
             {
-                output.Append("null");
+                output.Append(separator ? ", null" : "null");
                 return;
             }
-            output.Append('"');
-            int start = 0;
-            for (int i = 0; i < value.Length; i++)
+            // Worst case: every character a six-character escape, plus separator and quotes.
+            int length = value.Length;
+            char[] buffer = output.Reserve(length * 6 + 4);
+            int pos = output.Length;
+            if (separator)
+            {
+                buffer[pos++] = ',';
+                buffer[pos++] = ' ';
+            }
+            buffer[pos++] = '"';
+            bool[] needsEscape = NeedsEscape;
+            for (int i = 0; i < length; i++)
             {
                 char c = value[i];
-                if (IsSafe(c)) continue;
-                if (i > start) output.Append(value, start, i - start);
-                AppendEscape(output, c);
-                start = i + 1;
+                if (c < 128 && !needsEscape[c])
+                {
+                    buffer[pos++] = c;
+                    continue;
+                }
+                buffer[pos++] = '\\';
+                switch (c)
+                {
+                    case '"': buffer[pos++] = '"'; break;
+                    case '\\': buffer[pos++] = '\\'; break;
+                    case '\n': buffer[pos++] = 'n'; break;
+                    case '\r': buffer[pos++] = 'r'; break;
+                    case '\t': buffer[pos++] = 't'; break;
+                    default:
+                        buffer[pos++] = 'u';
+                        buffer[pos++] = Hex[(c >> 12) & 0xF];
+                        buffer[pos++] = Hex[(c >> 8) & 0xF];
+                        buffer[pos++] = Hex[(c >> 4) & 0xF];
+                        buffer[pos++] = Hex[c & 0xF];
+                        break;
+                }
             }
-            if (start < value.Length) output.Append(value, start, value.Length - start);
-            output.Append('"');
+            buffer[pos++] = '"';
+            output.Advance(pos - output.Length);
         }
 
         /// <summary>
@@ -46,7 +87,7 @@ namespace Matomo.Mvc5
         /// of a primitive numeric type. Anything else is refused with the reason.
         /// </summary>
         /// <returns><c>null</c> when appended, otherwise why the value cannot be encoded (nothing is appended).</returns>
-        public static string TryAppendValue(StringBuilder output, object value)
+        public static string TryAppendValue(CharBuffer output, object value)
         {
             switch (value)
             {
@@ -82,7 +123,7 @@ namespace Matomo.Mvc5
         private static string RoundTrip(double d) => d.ToString("G17", CultureInfo.InvariantCulture);
 
         /// <summary>Appends an integer in invariant form without allocating.</summary>
-        public static void AppendInteger(StringBuilder output, int value)
+        public static void AppendInteger(CharBuffer output, int value)
         {
             if (value < 0)
             {
@@ -99,27 +140,9 @@ namespace Matomo.Mvc5
         /// <summary>Returns <paramref name="value"/> as a JavaScript string literal.</summary>
         public static string EncodeString(string value)
         {
-            var sb = new StringBuilder((value?.Length ?? 4) + 8);
-            AppendString(sb, value);
-            return sb.ToString();
-        }
-
-        private static bool IsSafe(char c) =>
-            c >= ' ' && c <= '~' && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' && c != '\'';
-
-        private static void AppendEscape(StringBuilder output, char c)
-        {
-            switch (c)
-            {
-                case '"': output.Append("\\\""); return;
-                case '\\': output.Append("\\\\"); return;
-                case '\n': output.Append("\\n"); return;
-                case '\r': output.Append("\\r"); return;
-                case '\t': output.Append("\\t"); return;
-            }
-            output.Append('\\').Append('u')
-                .Append(Hex[(c >> 12) & 0xF]).Append(Hex[(c >> 8) & 0xF])
-                .Append(Hex[(c >> 4) & 0xF]).Append(Hex[c & 0xF]);
+            var buffer = new CharBuffer((value?.Length ?? 4) + 8);
+            AppendString(buffer, value);
+            return buffer.ToString();
         }
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Text;
 
 namespace Matomo.Mvc5
 {
@@ -18,7 +17,7 @@ namespace Matomo.Mvc5
         /// <summary>The opening of the comment that replaces tracking when the browser asks not to be tracked.</summary>
         public const string DoNotTrackComment = "<!-- Matomo disabled: the browser asks not to be tracked (Do Not Track or Global Privacy Control)";
 
-        [ThreadStatic] private static StringBuilder _cachedBuilder;
+        [ThreadStatic] private static CharBuffer _cachedBuilder;
 
         /// <summary>
         /// Renders the snippet, or returns an empty string when <paramref name="settings"/> is not enabled (no domain
@@ -30,7 +29,7 @@ namespace Matomo.Mvc5
             if (page == null) throw new ArgumentNullException(nameof(page));
             if (!settings.IsEnabled) return string.Empty;
 
-            StringBuilder sb = _cachedBuilder ?? new StringBuilder(2048);
+            CharBuffer sb = _cachedBuilder ?? new CharBuffer(4096);
             _cachedBuilder = null;
             sb.Clear();
             try
@@ -47,45 +46,46 @@ namespace Matomo.Mvc5
             }
         }
 
-        internal static void WritePageCommands(StringBuilder sb, MatomoPageData page)
+        internal static void WritePageCommands(CharBuffer sb, MatomoPageData page)
         {
+            // Plain for loops and few appends: this is the per-request part of the snippet.
             List<CustomVariable> variables = page.VariablesOrNull;
             if (variables != null)
             {
-                foreach (CustomVariable v in variables)
+                for (int i = 0; i < variables.Count; i++)
                 {
+                    CustomVariable v = variables[i];
                     sb.Append("_paq.push([\"setCustomVariable\", ");
                     JavaScriptEncoder.AppendInteger(sb, v.Index);
-                    sb.Append(", ");
-                    JavaScriptEncoder.AppendString(sb, v.Name);
-                    sb.Append(", ");
-                    JavaScriptEncoder.AppendString(sb, v.Value);
+                    JavaScriptEncoder.AppendArgument(sb, v.Name);
+                    JavaScriptEncoder.AppendArgument(sb, v.Value);
                     sb.Append(v.Scope == CustomVariableScope.Visit ? ", \"visit\"]);\n" : ", \"page\"]);\n");
                 }
             }
             if (page.UserId != null)
             {
-                sb.Append("_paq.push([\"setUserId\", ");
-                JavaScriptEncoder.AppendString(sb, page.UserId);
+                sb.Append("_paq.push([\"setUserId\"");
+                JavaScriptEncoder.AppendArgument(sb, page.UserId);
                 sb.Append("]);\n");
             }
             List<CustomDimension> dimensions = page.DimensionsOrNull;
             if (dimensions != null)
             {
-                foreach (CustomDimension d in dimensions)
+                for (int i = 0; i < dimensions.Count; i++)
                 {
+                    CustomDimension d = dimensions[i];
                     sb.Append("_paq.push([\"setCustomDimension\", ");
                     JavaScriptEncoder.AppendInteger(sb, d.Id);
-                    sb.Append(", ");
-                    JavaScriptEncoder.AppendString(sb, d.Value);
+                    JavaScriptEncoder.AppendArgument(sb, d.Value);
                     sb.Append("]);\n");
                 }
             }
             List<MatomoCommand> commands = page.CommandsOrNull;
             if (commands != null)
             {
-                foreach (MatomoCommand c in commands)
+                for (int i = 0; i < commands.Count; i++)
                 {
+                    MatomoCommand c = commands[i];
                     sb.Append("_paq.push([\"").Append(c.Method).Append('"'); // an identifier: checked on construction
                     foreach (object argument in c.Arguments)
                     {
@@ -98,7 +98,7 @@ namespace Matomo.Mvc5
         }
 
         /// <summary>Appends <paramref name="value"/> HTML-encoded for a double-quoted attribute.</summary>
-        internal static void AppendAttribute(StringBuilder sb, string value)
+        internal static void AppendAttribute(CharBuffer sb, string value)
         {
             foreach (char c in value)
             {
@@ -130,7 +130,7 @@ namespace Matomo.Mvc5
         {
             var parts = new List<string>();
             var slots = new List<Slot>();
-            var text = new StringBuilder();
+            var text = new CharBuffer();
             void Cut(Slot slot)
             {
                 parts.Add(text.ToString());
@@ -211,7 +211,7 @@ namespace Matomo.Mvc5
             _slots = slots.ToArray();
         }
 
-        public void Write(StringBuilder sb, MatomoPageData page)
+        public void Write(CharBuffer sb, MatomoPageData page)
         {
             string nonce = string.IsNullOrEmpty(page.Nonce) ? null : page.Nonce;
             for (int i = 0; i < _parts.Length; i++)

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Matomo.Mvc5
@@ -85,7 +84,7 @@ namespace Matomo.Mvc5
             if (method == null || method.Length > 100 || !Identifier.IsMatch(method))
                 throw new ArgumentException($"The method name '{method}' is not a plain JavaScript identifier such as trackEvent.", nameof(method));
             _arguments = (object[])(arguments ?? new object[] { null }).Clone();
-            var probe = new StringBuilder();
+            var probe = new CharBuffer();
             for (int i = 0; i < _arguments.Length; i++)
             {
                 string error = JavaScriptEncoder.TryAppendValue(probe, _arguments[i]);

@@ -1,0 +1,60 @@
+using System;
+
+namespace Matomo.Mvc5
+{
+    /// <summary>
+    /// A growable character buffer: what StringBuilder does, with less per-call overhead on Mono's JIT (the renderer
+    /// makes about sixty appends per page). Reused per thread by <see cref="MatomoRenderer"/>.
+    /// </summary>
+    internal sealed class CharBuffer
+    {
+        private char[] _chars;
+        private int _length;
+
+        public CharBuffer(int capacity = 256)
+        {
+            _chars = new char[Math.Max(16, capacity)];
+        }
+
+        public int Length => _length;
+
+        public int Capacity => _chars.Length;
+
+        public void Clear() => _length = 0;
+
+        public CharBuffer Append(char c)
+        {
+            if (_length == _chars.Length) Grow(1);
+            _chars[_length++] = c;
+            return this;
+        }
+
+        public CharBuffer Append(string s)
+        {
+            int n = s.Length;
+            if (_length + n > _chars.Length) Grow(n);
+            s.CopyTo(0, _chars, _length, n);
+            _length += n;
+            return this;
+        }
+
+        /// <summary>Makes room for <paramref name="count"/> more characters and returns the array to write them into
+        /// from <see cref="Length"/> on; <see cref="Advance"/> commits them.</summary>
+        public char[] Reserve(int count)
+        {
+            if (_length + count > _chars.Length) Grow(count);
+            return _chars;
+        }
+
+        public void Advance(int count) => _length += count;
+
+        private void Grow(int needed)
+        {
+            var bigger = new char[Math.Max(_chars.Length * 2, _length + needed)];
+            Array.Copy(_chars, bigger, _length);
+            _chars = bigger;
+        }
+
+        public override string ToString() => new string(_chars, 0, _length);
+    }
+}
