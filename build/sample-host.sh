@@ -213,6 +213,7 @@ case $cmd in
     trap 'trap - INT TERM EXIT; say "stopping"; stop_host "$state"; exit 0' INT TERM EXIT
     url=$(start_host "$state" --owner-pid $$ "$@") || exit 1
     say "Matomo.Mvc5 Sample: $url   (what the Matomo stand-in received: ${url}matomo-standin/)"
+    say "settings in effect: ${url}Settings   (others for one run: --set KEY=VALUE, --set KEY= to unset)"
     say "press Ctrl+C to stop"
     while kill -0 "$(cat "$state/mono.pid")" 2>/dev/null && kill -0 "$(cat "$state/nginx.pid")" 2>/dev/null; do
       sleep 1

@@ -1,6 +1,7 @@
 # ./build.sh sample: install what is missing, build Matomo.Mvc5.Sample, serve it with nginx in front of
 # fastcgi-mono-server4 on http://127.0.0.1:${PORT:-8080} until Ctrl+C. Extra arguments go to build/sample-host.sh
-# (e.g. ./build.sh sample --set matomo:DisableCookies=true). Sourced by build.sh (ROOT, log, apt_install are set).
+# (e.g. ./build.sh sample --set matomo:DisableCookies=true; --set KEY= unsets a key; the Sample's "Site-wide settings"
+# page shows what is in effect). Sourced by build.sh (ROOT, log, apt_install are set).
 require_dotnet
 require_mono
 apt_install nginx-light mono-fastcgi-server4 curl
