@@ -6,7 +6,9 @@ namespace Matomo.Mvc5
 {
     /// <summary>
     /// An immutable set of IPv4 and IPv6 addresses and CIDR ranges, such as <c>10.0.0.0/8, 192.0.2.7, fe80::/10</c>.
-    /// Ranges are merged and sorted once, so a look-up is a binary search whatever the size of the list.
+    /// Ranges are merged and sorted once. A look-up in a short list is a binary search; a long list also gets a table of
+    /// 65,536 buckets indexed by the 16 bits that follow the prefix all its ranges share, so a look-up searches one
+    /// bucket (usually one or two ranges) whatever the size of the list.
     /// IPv4-mapped IPv6 addresses (<c>::ffff:10.1.2.3</c>) match IPv4 ranges.
     /// </summary>
     public sealed class IpRangeList
@@ -16,6 +18,13 @@ namespace Matomo.Mvc5
         private readonly IpAddressValue[] _starts;
         private readonly IpAddressValue[] _ends;
         private readonly string[] _entries;
+
+        /// <summary>Lists of at least this many ranges get the bucket table (2 × 256 KB).</summary>
+        internal const int BucketThreshold = 64;
+        private const int BucketBits = 16;
+        private readonly int[] _bucketFirst, _bucketEnd; // per bucket: the ranges [first, end) that overlap it
+        private readonly ulong _prefixMaskHigh, _prefixMaskLow, _prefixHigh, _prefixLow;
+        private readonly int _keyShift;
 
         /// <summary>A list that holds no address.</summary>
         public static readonly IpRangeList Empty = new IpRangeList(new List<Range>(), new string[0]);
@@ -41,6 +50,66 @@ namespace Matomo.Mvc5
             }
             _starts = starts.ToArray();
             _ends = ends.ToArray();
+            if (_starts.Length < BucketThreshold) return;
+
+            // The prefix shared by every range (at most 112 bits, so that 16 key bits follow it).
+            int prefix = Math.Min(128 - BucketBits, CommonPrefixLength(_starts[0], _ends[_ends.Length - 1]));
+            IpAddressValue blockStart = _starts[0].NetworkStart(prefix);
+            IpAddressValue mask = new IpAddressValue(ulong.MaxValue, ulong.MaxValue).NetworkStart(prefix);
+            _prefixHigh = blockStart.High;
+            _prefixLow = blockStart.Low;
+            _prefixMaskHigh = mask.High;
+            _prefixMaskLow = mask.Low;
+            _keyShift = 128 - prefix - BucketBits;
+            _bucketFirst = new int[1 << BucketBits];
+            _bucketEnd = new int[1 << BucketBits];
+            int first = 0, after = 0, n = _starts.Length;
+            for (int key = 0; key < 1 << BucketBits; key++)
+            {
+                IpAddressValue bucketStart = WithKey(key), bucketLast = bucketStart.NetworkEnd(prefix + BucketBits);
+                while (first < n && _ends[first].CompareTo(bucketStart) < 0) first++;
+                while (after < n && _starts[after].CompareTo(bucketLast) <= 0) after++;
+                _bucketFirst[key] = first;
+                _bucketEnd[key] = after;
+            }
+        }
+
+        private static int CommonPrefixLength(IpAddressValue a, IpAddressValue b)
+        {
+            ulong diff = a.High ^ b.High;
+            int bits = 0;
+            if (diff == 0)
+            {
+                bits = 64;
+                diff = a.Low ^ b.Low;
+                if (diff == 0) return 128;
+            }
+            while ((diff & 0x8000000000000000UL) == 0)
+            {
+                bits++;
+                diff <<= 1;
+            }
+            return bits;
+        }
+
+        private IpAddressValue WithKey(int key)
+        {
+            ulong high = _prefixHigh, low = _prefixLow, k = (ulong)key;
+            if (_keyShift >= 64) high |= k << (_keyShift - 64);
+            else
+            {
+                low |= k << _keyShift;
+                if (_keyShift > 64 - BucketBits) high |= k >> (64 - _keyShift);
+            }
+            return new IpAddressValue(high, low);
+        }
+
+        private int KeyOf(ulong high, ulong low)
+        {
+            int shift = _keyShift;
+            if (shift >= 64) return (int)((high >> (shift - 64)) & 0xFFFF);
+            if (shift <= 64 - BucketBits) return (int)((low >> shift) & 0xFFFF);
+            return (int)(((high << (64 - shift)) | (low >> shift)) & 0xFFFF);
         }
 
         /// <summary>The entries the list was made of, as written.</summary>
@@ -111,15 +180,28 @@ namespace Matomo.Mvc5
 
         internal bool Contains(IpAddressValue address)
         {
+            ulong high = address.High, low = address.Low;
+            int lo = 0, hi = _starts.Length - 1;
+            if (_bucketFirst != null)
+            {
+                if ((high & _prefixMaskHigh) != _prefixHigh || (low & _prefixMaskLow) != _prefixLow) return false;
+                int key = KeyOf(high, low);
+                lo = _bucketFirst[key];
+                hi = _bucketEnd[key] - 1;
+            }
             // The last range that starts at or before the address is the only one that can hold it.
-            int lo = 0, hi = _starts.Length - 1, found = -1;
+            IpAddressValue[] starts = _starts;
+            int found = -1;
             while (lo <= hi)
             {
                 int mid = (lo + hi) >> 1;
-                if (_starts[mid].CompareTo(address) <= 0) { found = mid; lo = mid + 1; }
+                IpAddressValue start = starts[mid];
+                if (start.High < high || start.High == high && start.Low <= low) { found = mid; lo = mid + 1; }
                 else hi = mid - 1;
             }
-            return found >= 0 && address.CompareTo(_ends[found]) <= 0;
+            if (found < 0) return false;
+            IpAddressValue end = _ends[found];
+            return high < end.High || high == end.High && low <= end.Low;
         }
 
         private struct Range
