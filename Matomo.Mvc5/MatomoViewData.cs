@@ -55,6 +55,7 @@ namespace Matomo.Mvc5
             {
                 position++;
                 if (item is CustomVariable cv) { target.Add(cv); continue; }
+                if (TryFastVariable(item, out cv)) { target.Add(cv); continue; }
                 object[] parts = Parts(item);
                 string Fail(string what) => $"item {position} ({Describe(item)}): {what}; expected {VariableForm}";
                 if (parts == null || parts.Length < 3 || parts.Length > 4)
@@ -77,11 +78,34 @@ namespace Matomo.Mvc5
             }
         }
 
+        /// <summary>The common, valid tuple forms without reflection; anything else (errors included) takes the general path.</summary>
+        private static bool TryFastVariable(object item, out CustomVariable variable)
+        {
+            variable = null;
+            switch (item)
+            {
+                case Tuple<int, string, string> t when t.Item1 >= 1 && t.Item2 != null && t.Item3 != null:
+                    variable = new CustomVariable(t.Item1, t.Item2, t.Item3);
+                    return true;
+                case Tuple<int, string, string, string> t when t.Item1 >= 1 && t.Item2 != null && t.Item3 != null && (t.Item4 == "page" || t.Item4 == "visit"):
+                    variable = new CustomVariable(t.Item1, t.Item2, t.Item3, t.Item4 == "visit" ? CustomVariableScope.Visit : CustomVariableScope.Page);
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
         /// <summary>Reads <c>matomo_dimensions</c> into <paramref name="target"/>.</summary>
         /// <exception cref="MatomoViewDataException">The value or one of its items is malformed.</exception>
         public static void ReadDimensions(object value, ICollection<CustomDimension> target)
         {
             const string form = "an IDictionary<int,string> or a sequence of (id, value) pairs with an integer id of 1 or more and a string value";
+            if (value is IDictionary<int, string> typed && typed.Keys.All(id => id >= 1))
+            {
+                // The common form, without boxing every entry.
+                foreach (KeyValuePair<int, string> entry in typed) target.Add(new CustomDimension(entry.Key, entry.Value));
+                return;
+            }
             int position = 0;
             IEnumerable items = value is IDictionary dictionary
                 ? Entries(dictionary)
@@ -183,7 +207,12 @@ namespace Matomo.Mvc5
                 else if (field != null) members[i] = field.GetValue;
                 else return null;
             }
-            return o => members.Select(m => m(o)).ToArray();
+            return o =>
+            {
+                var parts = new object[members.Length];
+                for (int i = 0; i < parts.Length; i++) parts[i] = members[i](o);
+                return parts;
+            };
         }
 
         private static bool TryInteger(object value, out int result)
