@@ -78,6 +78,13 @@ namespace Matomo.Mvc5
             }
         }
 
+        private static bool AllIdsValid(Dictionary<int, string> dimensions)
+        {
+            foreach (KeyValuePair<int, string> entry in dimensions)
+                if (entry.Key < 1) return false;
+            return true;
+        }
+
         /// <summary>The common, valid tuple forms without reflection; anything else (errors included) takes the general path.</summary>
         private static bool TryFastVariable(object item, out CustomVariable variable)
         {
@@ -100,7 +107,7 @@ namespace Matomo.Mvc5
         public static void ReadDimensions(object value, ICollection<CustomDimension> target)
         {
             const string form = "an IDictionary<int,string> or a sequence of (id, value) pairs with an integer id of 1 or more and a string value";
-            if (value is IDictionary<int, string> typed && typed.Keys.All(id => id >= 1))
+            if (value is Dictionary<int, string> typed && AllIdsValid(typed))
             {
                 // The common form, without boxing every entry.
                 foreach (KeyValuePair<int, string> entry in typed) target.Add(new CustomDimension(entry.Key, entry.Value));
