@@ -324,6 +324,7 @@ namespace Matomo.Mvc5.Tests
         }
 
         [TestCase(new object[] { "alert(1);x" }, "not a plain JavaScript identifier")]
+        [TestCase(new object[] { "trackEvent\n" }, "not a plain JavaScript identifier")]
         [TestCase(new object[] { "trackEvent", 1.0 / 0.0 }, "must be finite")]
         [TestCase(new object[] { "trackEvent", new int[0] }, "must be a string, a number, a boolean or null")]
         [TestCase(new object[] { 5, "x" }, "first part must be the method name")]

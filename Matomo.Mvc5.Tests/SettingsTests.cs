@@ -61,6 +61,8 @@ namespace Matomo.Mvc5.Tests
         [TestCase("4.5")]
         [TestCase("99999999999")]
         [TestCase("+4")]
+        [TestCase("4\0")]
+        [TestCase("٤")]
         public void Invalid_site_ids_are_refused(string value) => Invalid(Keys.SiteId, value);
 
         [TestCase(Keys.DisableCookies)]
@@ -82,6 +84,8 @@ namespace Matomo.Mvc5.Tests
         [TestCase(Keys.AnalyticalInternalIps, "2001:db8::/129")]
         [TestCase(Keys.TrustedProxies, "10.0.0.0/")]
         [TestCase(Keys.TrustedProxies, "fe80::1%eth0")]
+        [TestCase(Keys.InternalIps, "::/0\0")]
+        [TestCase(Keys.InternalIps, "10.0.0.0/8\0")]
         public void Bad_ip_lists_are_refused_naming_the_bad_entry(string key, string value)
         {
             MatomoConfigurationException e = Invalid(key, value);
@@ -150,6 +154,8 @@ namespace Matomo.Mvc5.Tests
         [TestCase(Keys.HeartBeatSeconds, "-1")]
         [TestCase(Keys.HeartBeatSeconds, "ten")]
         [TestCase(Keys.HeartBeatSeconds, "86401")]
+        [TestCase(Keys.HeartBeatSeconds, "15\0")]
+        [TestCase(Keys.AdditionalTrackers, "7\0")]
         [TestCase(Keys.TrackerPath, "/matomo.php")]
         [TestCase(Keys.TrackerPath, "https://x/matomo.php")]
         [TestCase(Keys.TrackerPath, "../matomo.php")]

@@ -162,8 +162,7 @@ namespace Matomo.Mvc5
             if (slash >= 0)
             {
                 string p = entry.Substring(slash + 1);
-                if (p.Length == 0 || p.Length > 3 || !int.TryParse(p, System.Globalization.NumberStyles.None,
-                        System.Globalization.CultureInfo.InvariantCulture, out prefix) || prefix > maxPrefix)
+                if (p.Length > 3 || !MatomoSettings.TryParseNatural(p, out prefix) || prefix > maxPrefix)
                 {
                     error = $"'{entry}' has an invalid prefix length '{p}' (expected 0 to {maxPrefix})";
                     return false;

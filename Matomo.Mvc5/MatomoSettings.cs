@@ -98,11 +98,11 @@ namespace Matomo.Mvc5
         private const string IpListForm = "IPv4/IPv6 addresses and CIDR ranges separated by commas or spaces, such as 10.0.0.0/8, 192.0.2.7, 2001:db8::/32";
 
         private static readonly Regex DomainPathRegex = new Regex(
-            @"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*|\[[0-9A-Fa-f:.]+\])(?::(?<port>[0-9]{1,5}))?(?:/[A-Za-z0-9._~%!$()*+,;=@-]+)*$",
+            @"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*|\[[0-9A-Fa-f:.]+\])(?::(?<port>[0-9]{1,5}))?(?:/[A-Za-z0-9._~%!$()*+,;=@-]+)*\z",
             RegexOptions.CultureInvariant);
         private static readonly Regex RelativePathRegex = new Regex(
-            @"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*$", RegexOptions.CultureInvariant);
-        private static readonly Regex ContainerIdRegex = new Regex(@"^[A-Za-z0-9]{8}$", RegexOptions.CultureInvariant);
+            @"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*\z", RegexOptions.CultureInvariant);
+        private static readonly Regex ContainerIdRegex = new Regex(@"^[A-Za-z0-9]{8}\z", RegexOptions.CultureInvariant);
 
         private MatomoSettings() { }
 
@@ -220,7 +220,7 @@ namespace Matomo.Mvc5
             string heartBeat = Get(Keys.HeartBeatSeconds);
             if (heartBeat != null)
             {
-                if (!int.TryParse(heartBeat, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) || seconds > 86400)
+                if (!TryParseNatural(heartBeat, out int seconds) || seconds > 86400)
                     throw new MatomoConfigurationException(Keys.HeartBeatSeconds, heartBeat, "a whole number of seconds from 0 (off) to 86400, such as 15");
                 s.HeartBeatSeconds = seconds;
             }
@@ -253,9 +253,28 @@ namespace Matomo.Mvc5
         private static int? ParseSiteId(string key, string value)
         {
             if (value == null) return null;
-            if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int id) || id < 1)
+            if (!TryParseNatural(value, out int id) || id < 1)
                 throw new MatomoConfigurationException(key, value, "a positive whole number such as 4 (the idSite of the site in Matomo)");
             return id;
+        }
+
+        /// <summary>
+        /// A whole number of ASCII digits only. (int.TryParse also takes trailing NUL characters, and would let
+        /// "4\0" through as 4.)
+        /// </summary>
+        internal static bool TryParseNatural(string text, out int value)
+        {
+            value = 0;
+            if (string.IsNullOrEmpty(text) || text.Length > 10) return false;
+            long result = 0;
+            foreach (char c in text)
+            {
+                if (c < '0' || c > '9') return false;
+                result = result * 10 + (c - '0');
+            }
+            if (result > int.MaxValue) return false;
+            value = (int)result;
+            return true;
         }
 
         private static bool ParseBool(string key, string value, bool defaultValue)
@@ -304,7 +323,7 @@ namespace Matomo.Mvc5
                 string domain = bar < 0 ? null : entry.Substring(0, bar);
                 string id = bar < 0 ? entry : entry.Substring(bar + 1);
                 if (domain != null && !IsValidDomainPath(domain)
-                    || !int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out int siteId) || siteId < 1)
+                    || !TryParseNatural(id, out int siteId) || siteId < 1)
                     throw new MatomoConfigurationException(Keys.AdditionalTrackers, value, form + " ('" + entry + "' is not)");
                 trackers.Add(new MatomoAdditionalTracker(domain, siteId));
             }

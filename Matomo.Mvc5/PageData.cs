@@ -72,7 +72,7 @@ namespace Matomo.Mvc5
     /// </summary>
     public sealed class MatomoCommand
     {
-        private static readonly Regex Identifier = new Regex("^[A-Za-z_$][A-Za-z0-9_$]*$", RegexOptions.CultureInvariant);
+        private static readonly Regex Identifier = new Regex("^[A-Za-z_$][A-Za-z0-9_$]*\\z", RegexOptions.CultureInvariant);
         private readonly object[] _arguments;
 
         /// <summary>Creates a command.</summary>
@@ -82,7 +82,7 @@ namespace Matomo.Mvc5
         public MatomoCommand(string method, params object[] arguments)
         {
             if (method == null || method.Length > 100 || !Identifier.IsMatch(method))
-                throw new ArgumentException($"The method name '{method}' is not a plain JavaScript identifier such as trackEvent.", nameof(method));
+                throw new ArgumentException($"The method name {JavaScriptEncoder.EncodeString(method)} is not a plain JavaScript identifier such as trackEvent.", nameof(method));
             _arguments = (object[])(arguments ?? new object[] { null }).Clone();
             var probe = new CharBuffer();
             for (int i = 0; i < _arguments.Length; i++)
