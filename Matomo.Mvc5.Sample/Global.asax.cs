@@ -22,7 +22,12 @@ namespace Matomo.Mvc5.Sample
         protected void Application_Error()
         {
             var error = Server.GetLastError() as HttpException;
-            if (error == null || error.GetHttpCode() != 404) return;
+            if (error == null || error.GetHttpCode() != 404)
+            {
+                // Anything else is a real failure: leave the 500 page to ASP.NET, and say what it was in the host's log.
+                System.Console.Error.WriteLine("[Sample] unhandled error for " + Request.RawUrl + ": " + Server.GetLastError());
+                return;
+            }
             Server.ClearError();
             Response.Clear();
             var route = new RouteData();

@@ -1,7 +1,7 @@
 # ./build.sh load: load-test the Sample under nginx + fastcgi-mono-server4 with wrk, from loopback, with and without
-# the helper. A is the Sample as it is (its layout calls @Html.Matomo()); B is a copy of the same site whose layout
-# has that one line removed (MatomoModule and everything else unchanged). Both serve the same page, /, at once on
-# two ports; wrk drives them in turn, A, B, A, B, ... for a fixed duration each, after a warm-up of each.
+# the helper. A is a copy of the Sample as it is (its layout calls @Html.Matomo()); B is a copy whose layout has that
+# one line removed (MatomoModule and everything else unchanged). Both serve the same page, /, at once on two ports;
+# wrk drives them in turn, in ABBA order (A, B, B, A, A, B, ...), for a fixed duration each, after a warm-up of each.
 # Writes artifacts/load/results.md (and prints it): req/s of each run and variant, the ratio, p99 latency, and the
 # non-2xx responses and socket errors (both must be zero). Settings (environment):
 #   LOAD_DURATION=15 (s per run)  LOAD_ROUNDS=6 (A,B pairs)  LOAD_CONNECTIONS=16  LOAD_THREADS=2  LOAD_PORT=8191 (A; B is +1)
@@ -25,24 +25,28 @@ stop_load_hosts() { bash "$HOST" stop "$STATE/a" || true; bash "$HOST" stop "$ST
 trap stop_load_hosts EXIT
 stop_load_hosts
 rm -rf "$STATE" "$OUT"
-mkdir -p "$STATE/without" "$OUT"
+mkdir -p "$STATE/with" "$STATE/without" "$OUT"
 
 # B: the same site without the helper's one line in the layout.
-(cd "$ROOT/Matomo.Mvc5.Sample" && tar --exclude=./obj --exclude=./App_Data/Host.config -cf - .) | (cd "$STATE/without" && tar -xf -)
+# A and B are both copies of the built Sample, so that neither runs from a different place than the other.
+for copy in with without; do
+  (cd "$ROOT/Matomo.Mvc5.Sample" && tar --exclude=./obj --exclude=./App_Data/Host.config -cf - .) | (cd "$STATE/$copy" && tar -xf -)
+done
 layout="$STATE/without/Views/Shared/_Layout.cshtml"
 grep -q '@Html.Matomo()' "$layout" || { echo "no @Html.Matomo() in $layout" >&2; exit 1; }
 sed -i '/@Html\.Matomo()/d' "$layout"
 ! grep -q 'Matomo()' "$layout" || { echo "could not remove the helper from $layout" >&2; exit 1; }
 
 log "starting A (with the helper) on $PORT_A and B (without) on $PORT_B"
-bash "$HOST" start "$STATE/a" --port "$PORT_A" --owner-pid $$ >/dev/null
+bash "$HOST" start "$STATE/a" --port "$PORT_A" --site "$STATE/with" --owner-pid $$ >/dev/null
 bash "$HOST" start "$STATE/b" --port "$PORT_B" --site "$STATE/without" --owner-pid $$ >/dev/null
 URL_A="http://127.0.0.1:$PORT_A/"
 URL_B="http://127.0.0.1:$PORT_B/"
 curl -fsS "$URL_A" >"$OUT/page-a.html"
 curl -fsS "$URL_B" >"$OUT/page-b.html"
-grep -q '_paq.push' "$OUT/page-a.html" || { echo "A's page has no tracking snippet" >&2; exit 1; }
-! grep -q '_paq' "$OUT/page-b.html" || { echo "B's page has a tracking snippet" >&2; exit 1; }
+# The snippet's own commands (the Sample's consent banner also mentions _paq, in both A and B).
+grep -q '"setTrackerUrl"' "$OUT/page-a.html" || { echo "A's page has no tracking snippet" >&2; exit 1; }
+! grep -q '"setTrackerUrl"' "$OUT/page-b.html" || { echo "B's page has a tracking snippet" >&2; exit 1; }
 
 run_wrk() { # NAME URL SECONDS
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3s" --latency "$2" >"$OUT/wrk-$1.txt" 2>&1
@@ -53,7 +57,9 @@ run_wrk warmup-b "$URL_B" 10
 
 runs=()
 for round in $(seq 1 "$ROUNDS"); do
-  for v in a b; do
+  # ABBA order: A first in odd rounds, B first in even ones, so that neither always runs second.
+  order="a b"; [ $((round % 2)) -eq 0 ] && order="b a"
+  for v in $order; do
     url=$URL_A; [ $v = b ] && url=$URL_B
     log "round $round: ${v^^} for ${DURATION}s"
     run_wrk "$round-$v" "$url" "$DURATION"

@@ -70,6 +70,9 @@ start_host() {
   state=$(cd "$state" && pwd)
   rm -rf "$state/nginx" "$state/logs"
   mkdir -p "$state/nginx" "$state/logs"
+  # Debian's fastcgi_params without SERVER_NAME, which the site block sets to the Host header: sent twice,
+  # fastcgi-mono-server4 logs a warning for every request.
+  grep -v 'SERVER_NAME' /etc/nginx/fastcgi_params >"$state/nginx/fastcgi_params"
   if $copy; then
     rm -rf "$state/site"
     mkdir -p "$state/site"
@@ -110,6 +113,8 @@ error_log $state/logs/nginx-error.log warn;
 events { worker_connections 256; }
 http {
   access_log $state/logs/nginx-access.log;
+  # Keep client connections open: nginx's default closes one after 1,000 requests, which a load test sees as read errors.
+  keepalive_requests 1000000;
   client_body_temp_path $state/nginx/client_body;
   proxy_temp_path $state/nginx/proxy;
   fastcgi_temp_path $state/nginx/fastcgi;
@@ -123,10 +128,10 @@ http {
     listen 127.0.0.1:$port;
     server_name _;
     location / {
-      include /etc/nginx/fastcgi_params;
+      include $state/nginx/fastcgi_params;
       fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
       fastcgi_param PATH_INFO "";
-      fastcgi_param SERVER_NAME \$host;   # what ASP.NET builds Request.Url from (fastcgi_params sends server_name)
+      fastcgi_param SERVER_NAME \$host;   # what ASP.NET builds Request.Url from (instead of nginx's server_name)
       fastcgi_pass unix:$sock;
     }
   }
