@@ -73,7 +73,7 @@ to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ 
   echo "# Load: the Sample's home page with and without @Html.Matomo()"
   echo
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(mono --version | head -n 1 | sed 's/ (.*//'), nginx $(nginx -v 2>&1 | sed 's/.*\///'), wrk: $THREADS threads, $CONNECTIONS connections, ${DURATION}s a run, from loopback."
-  echo "A: the Sample as it is; B: the same site with the layout's @Html.Matomo() line removed. Page sizes: A $(wc -c <"$OUT/page-a.html") B, B $(wc -c <"$OUT/page-b.html") B."
+  echo "A: a copy of the Sample as it is; B: a copy with the layout's @Html.Matomo() line removed. Page sizes: A $(wc -c <"$OUT/page-a.html") B, B $(wc -c <"$OUT/page-b.html") B."
   echo
   echo "| Run | Variant | Requests | Req/s | p50 | p99 | Non-2xx | Socket errors |"
   echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
