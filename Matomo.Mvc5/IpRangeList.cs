@@ -39,8 +39,7 @@ namespace Matomo.Mvc5
             {
                 IpAddressValue start = range.Start, end = range.End;
                 int last = ends.Count - 1;
-                // Merge overlapping or adjacent ranges (adjacent: start == previous end + 1).
-                if (last >= 0 && (start.CompareTo(ends[last]) <= 0 || ends[last].CompareTo(new IpAddressValue(ulong.MaxValue, ulong.MaxValue)) != 0 && start.CompareTo(ends[last].Next()) == 0))
+                if (last >= 0 && OverlapsOrTouches(ends[last], start))
                 {
                     if (end.CompareTo(ends[last]) > 0) ends[last] = end;
                     continue;
@@ -72,6 +71,15 @@ namespace Matomo.Mvc5
                 _bucketFirst[key] = first;
                 _bucketEnd[key] = after;
             }
+        }
+
+        /// <summary>Whether a range starting at <paramref name="start"/> merges with one ending at <paramref name="end"/>
+        /// (sorted by start): it overlaps it or begins right after it.</summary>
+        private static bool OverlapsOrTouches(IpAddressValue end, IpAddressValue start)
+        {
+            if (start.CompareTo(end) <= 0) return true;
+            bool endIsLast = end.High == ulong.MaxValue && end.Low == ulong.MaxValue;
+            return !endIsLast && start.CompareTo(end.Next()) == 0;
         }
 
         private static int CommonPrefixLength(IpAddressValue a, IpAddressValue b)
