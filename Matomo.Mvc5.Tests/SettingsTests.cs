@@ -134,13 +134,25 @@ namespace Matomo.Mvc5.Tests
             Assert.That(fallback.InternalIps.Contains(IPAddress.Parse("192.168.1.1")), Is.True);
         }
 
-        [Test]
-        public void Unknown_matomo_keys_are_typos_and_refused()
+        [TestCase("matomo:DomianPath", Keys.DomainPath)]
+        [TestCase("matomo:Domain", Keys.DomainPath)]
+        [TestCase("matomo:SiteIdentifier", Keys.SiteId)]
+        [TestCase("matomo:Site_Id", Keys.SiteId)]
+        [TestCase("matomo:DisableCookie", Keys.DisableCookies)]
+        [TestCase("MATOMO:heartbeatsecond", Keys.HeartBeatSeconds)]
+        [TestCase("matomo:ContainerID ", Keys.ContainerId)]
+        public void Likely_typos_of_matomo_keys_are_refused_naming_the_key_meant(string typo, string meant)
         {
-            var e = Assert.Throws<MatomoConfigurationException>(() => TestSettings.Create(("matomo:DomianPath", "x")));
-            Assert.That(e.Key, Is.EqualTo("matomo:DomianPath"));
-            StringAssert.Contains(Keys.DomainPath, e.Message);
-            Assert.DoesNotThrow(() => TestSettings.Create(("analytical:SomethingElse", "x"), ("other:Key", "y")));
+            var e = Assert.Throws<MatomoConfigurationException>(() => TestSettings.Create((typo, "x")));
+            Assert.That(e.Key, Is.EqualTo(typo));
+            StringAssert.Contains("did you mean " + meant + "?", e.Message);
+        }
+
+        [Test]
+        public void Other_keys_are_left_to_the_site_and_other_libraries()
+        {
+            Assert.DoesNotThrow(() => TestSettings.Create(("matomo:AuthToken", "x"), ("matomo:ReportingApiUrl", "y"),
+                ("analytical:SomethingElse", "x"), ("other:Key", "y"), ("matomo:", "z")));
         }
 
         [Test]

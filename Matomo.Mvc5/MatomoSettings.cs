@@ -182,10 +182,9 @@ namespace Matomo.Mvc5
         {
             foreach (string key in allKeys ?? Enumerable.Empty<string>())
             {
-                if (key != null && key.StartsWith("matomo:", StringComparison.OrdinalIgnoreCase)
-                    && !Keys.All.Contains(key, StringComparer.OrdinalIgnoreCase))
-                    throw new MatomoConfigurationException(key, read(key),
-                        "no such setting; Matomo.Mvc5 reads " + string.Join(", ", Keys.All.Where(k => k.StartsWith("matomo:"))));
+                string known = key == null || Keys.All.Contains(key, StringComparer.OrdinalIgnoreCase) ? null : LikelyMeant(key);
+                if (known != null)
+                    throw new MatomoConfigurationException(key, read(key), "no such setting: did you mean " + known + "?");
             }
 
             string Get(string key)
@@ -233,6 +232,46 @@ namespace Matomo.Mvc5
             s.AdditionalTrackers = ParseAdditionalTrackers(Get(Keys.AdditionalTrackers));
             s.Template = new SnippetTemplate(s);
             return s;
+        }
+
+        /// <summary>
+        /// The Matomo key that an unknown <c>matomo:</c> key is most likely a typo of (two edits or fewer, or one a
+        /// prefix of the other), or <c>null</c>. Keys far from every known one are left alone: they may belong to the
+        /// site or to another library.
+        /// </summary>
+        internal static string LikelyMeant(string key)
+        {
+            const string prefix = "matomo:";
+            if (!key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return null;
+            string name = key.Substring(prefix.Length).ToLowerInvariant();
+            foreach (string known in Keys.All.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                string knownName = known.Substring(prefix.Length).ToLowerInvariant();
+                bool prefixOfOther = name.Length >= 4 && (knownName.StartsWith(name, StringComparison.Ordinal) || name.StartsWith(knownName, StringComparison.Ordinal));
+                if (prefixOfOther || EditDistance(name, knownName, 2) <= 2) return known;
+            }
+            return null;
+        }
+
+        /// <summary>Optimal string alignment distance (insertions, deletions, substitutions, transpositions), or
+        /// <paramref name="limit"/> + 1 once it is known to exceed it.</summary>
+        private static int EditDistance(string a, string b, int limit)
+        {
+            if (Math.Abs(a.Length - b.Length) > limit) return limit + 1;
+            var d = new int[a.Length + 1, b.Length + 1];
+            for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+            for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+            for (int i = 1; i <= a.Length; i++)
+            {
+                for (int j = 1; j <= b.Length; j++)
+                {
+                    int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                    d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                    if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                        d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+            return d[a.Length, b.Length];
         }
 
         private static string ParseDomainPath(string key, string value)

@@ -165,15 +165,71 @@ namespace Matomo.Mvc5.Tests.Hostile
             }
         }
 
+        /// <summary>
+        /// A known key's name with one or two random insertions, deletions or substitutions, or with two neighbours
+        /// swapped (a swap alone: a swap combined with an edit inside it can count as three).
+        /// </summary>
+        private static readonly Gen<string> NearMiss =
+            from known in Gen.Elements(Keys.Where(k => k.StartsWith("matomo:")).Select(k => k.Substring(7)).ToArray())
+            from edits in Gen.Choose(1, 2)
+            from seed in Gen.Choose(0, int.MaxValue)
+            select Edit(known, edits, new Random(seed));
+
+        private static string Edit(string name, int edits, Random random)
+        {
+            var chars = name.ToList();
+            if (random.Next(4) == 0)
+            {
+                int at = random.Next(chars.Count - 1);
+                char c = chars[at];
+                chars[at] = chars[at + 1];
+                chars[at + 1] = c;
+                return new string(chars.ToArray());
+            }
+            for (int e = 0; e < edits; e++)
+            {
+                int at = random.Next(chars.Count);
+                char other = (char)('a' + random.Next(26));
+                switch (random.Next(3))
+                {
+                    case 0: chars.Insert(at, other); break;
+                    case 1: chars.RemoveAt(at); break;
+                    default: chars[at] = other; break;
+                }
+            }
+            return new string(chars.ToArray());
+        }
+
         [Test]
-        public void Unknown_matomo_keys_fail_naming_themselves()
+        public void Near_misses_of_matomo_keys_fail_naming_themselves_and_the_key_meant()
+        {
+            Nasty.Check(NearMiss.Where(s => !Keys.Contains("matomo:" + s, StringComparer.OrdinalIgnoreCase)), 500, name =>
+            {
+                var appSettings = Base();
+                appSettings["matomo:" + name] = "x";
+                var e = Assert.Throws<MatomoConfigurationException>(() => MatomoSettings.FromAppSettings(appSettings), Nasty.Show(name));
+                Assert.That(e.Key, Is.EqualTo("matomo:" + name));
+                Assert.That(e.Message, Does.Contain("did you mean matomo:"));
+            });
+        }
+
+        [Test]
+        public void Any_other_matomo_key_never_fails_with_another_exception()
         {
             Nasty.Check(Nasty.String.Where(s => !Keys.Contains("matomo:" + s, StringComparer.OrdinalIgnoreCase)), 500, suffix =>
             {
                 var appSettings = Base();
                 appSettings["matomo:" + suffix] = "x";
-                var e = Assert.Throws<MatomoConfigurationException>(() => MatomoSettings.FromAppSettings(appSettings), Nasty.Show(suffix));
-                Assert.That(e.Key, Is.EqualTo("matomo:" + suffix));
+                try
+                {
+                    MatomoSettings settings = MatomoSettings.FromAppSettings(appSettings);
+                    Assert.That(settings.SiteId, Is.EqualTo(4), "the other settings are applied");
+                }
+                catch (MatomoConfigurationException e)
+                {
+                    Assert.That(e.Key, Is.EqualTo("matomo:" + suffix));
+                    Assert.That(e.Message, Does.Contain("did you mean matomo:"), "refused only as a likely typo");
+                }
             });
         }
     }
