@@ -1,6 +1,9 @@
+#!/usr/bin/env bash
 # ./build.sh pack: build the NuGet package into artifacts/Matomo.Mvc5.<version>.nupkg.
 # The package is described by Matomo.Mvc5/Matomo.Mvc5.nuspec (the project's NuspecFile); its version is the project's <Version>.
 # Extra arguments go to dotnet pack, e.g. ./build.sh pack -p:Version=1.0.1
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 require_dotnet
 ARTIFACTS=${ARTIFACTS:-$ROOT/artifacts}
 mkdir -p "$ARTIFACTS"

@@ -80,7 +80,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             Assert.That(_browser.Html, Does.Contain("_paq.push([\"trackPageView\"]);"), "the snippet is on the page");
             Assert.That(_browser.Driver.FindElements(By.CssSelector("script[nonce]")), Is.Empty, "without a nonce");
             Thread.Sleep(Quiet);
-            Assert.That(_browser.FetchedResources().Where(u => u.Contains("/matomo-standin/")), Is.Empty,
+            Assert.That(_browser.FetchedResources().Where(u => u.StartsWith(_defaults.StandinUrl)), Is.Empty,
                 "the policy blocked the inline snippet: neither matomo.js nor the container was requested");
             Assert.That(new Standin(_defaults).All(), Is.Empty);
         }
@@ -203,7 +203,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             Assert.That(_browser.Html, Does.Contain(MatomoRenderer.DoNotTrackComment));
             Assert.That(_browser.Html, Does.Contain("setDoNotTrack"), "the page was rendered with its snippet, as a comment");
             Thread.Sleep(Quiet);
-            Assert.That(_browser.FetchedResources().Where(u => u.Contains("/matomo-standin/")), Is.Empty);
+            Assert.That(_browser.FetchedResources().Where(u => u.StartsWith(_options.StandinUrl)), Is.Empty);
             Assert.That(new Standin(_options).All(), Is.Empty);
             Assert.That(new Standin(_site).All(), Is.Empty, "nor to the additional tracker's server");
         }
@@ -227,8 +227,8 @@ namespace Matomo.Mvc5.Tests.EndToEnd
 
             view.AssertLoadedTrackerFrom(_options, "piwik.js");
             Assert.That(view.Fetched.Where(u => u.Contains("matomo.js") || u.Contains("matomo.php")), Is.Empty);
-            Assert.That(view.Received.Where(r => r.Kind == "script").Select(r => r.Path), Is.EqualTo(new[] { "/matomo-standin/piwik.js" }));
-            Assert.That(view.Received.Where(r => r.Kind == "hit").Select(r => r.Path), Is.EqualTo(new[] { "/matomo-standin/piwik.php" }));
+            Assert.That(view.Received.Where(r => r.Kind == "script").Select(r => r.Path), Is.EqualTo(new[] { "/piwik.js" }));
+            Assert.That(view.Received.Where(r => r.Kind == "hit").Select(r => r.Path), Is.EqualTo(new[] { "/piwik.php" }));
             Assert.That(view.QueueJson, Is.EqualTo(Json(new[]
             {
                 Cmd("disableCookies"),
@@ -259,7 +259,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                 all => all.Any(r => r.Kind == "hit" && r.Page == view.Page));
             var hits = other.Where(r => r.Kind == "hit" && r.Page == view.Page).ToList();
             Assert.That(hits.Select(h => h.Parameters["idsite"]), Is.EqualTo(new[] { "5" }));
-            Assert.That(hits[0].Path, Is.EqualTo("/matomo-standin/piwik.php"));
+            Assert.That(hits[0].Path, Is.EqualTo("/piwik.php"));
             Assert.That(hits[0].Parameters["uid"], Is.EqualTo("sample-visitor@example.org"));
             Assert.That(view.Hit["idsite"], Is.EqualTo("7"));
         }
@@ -275,7 +275,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             view.AssertLoadedTrackerFrom(_defaults);
             Assert.That(_browser.FetchedResources(), Has.Member(ContainerUrl(_defaults, SampleContainerId)));
             Assert.That(received.Where(r => r.Kind == "script").Select(r => r.Path),
-                Is.EquivalentTo(new[] { "/matomo-standin/matomo.js", "/matomo-standin/js/container_" + SampleContainerId + ".js" }));
+                Is.EquivalentTo(new[] { "/matomo.js", "/js/container_" + SampleContainerId + ".js" }));
             Assert.That(ContainerEvents(received, view.Page), Is.EqualTo(new[] { "mtm.Start" }));
         }
 
@@ -289,7 +289,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             Assert.That(ContainerEvents(received, page), Is.EqualTo(new[] { "mtm.Start" }));
             var start = received.First(r => r.Kind == "commands" && r.Phase == "mtm").Data.GetProperty("commands")[0];
             Assert.That(start.GetProperty("mtm.startTime").ValueKind, Is.EqualTo(JsonValueKind.Number));
-            Assert.That(_browser.FetchedResources().Where(u => u.Contains("/matomo-standin/") && u.EndsWith(".js")),
+            Assert.That(_browser.FetchedResources().Where(u => u.StartsWith(_container.StandinUrl) && u.EndsWith(".js")),
                 Is.EqualTo(new[] { ContainerUrl(_container, ContainerId) }), "only the container: no matomo.js");
             Assert.That(_browser.Html, Does.Not.Contain("_paq.push([\"trackPageView\"]);"), "no classic tracker");
             Assert.That(received.Where(r => r.Kind == "hit"), Is.Empty);

@@ -45,14 +45,26 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         public void StartHostsAndBrowser()
         {
             var clock = Stopwatch.StartNew();
-            // All five start at once; each is an nginx and a fastcgi-mono-server4 of its own.
-            _site = SampleHost.Begin("site", withProxies: true, Plain(new Dictionary<string, string>
+            // All five start at once; each is an nginx, a fastcgi-mono-server4 and a Matomo stand-in of its own.
+            _site = SampleHost.Begin("site", Plain(new Dictionary<string, string>
             {
                 ["matomo:SiteId"] = "42",
                 ["matomo:InternalIps"] = InternalAddress,
                 ["analytical:TrustedProxies"] = TrustedProxy,
+            }), SampleHost.WithProxies);
+            _defaults = SampleHost.Begin("defaults", new Dictionary<string, string>());
+            _consent = SampleHost.Begin("consent", Plain(new Dictionary<string, string>
+            {
+                ["matomo:SiteId"] = "3",
+                ["matomo:RequireConsent"] = "tracking",
             }));
-            _options = SampleHost.Begin("options", withProxies: false, Plain(new Dictionary<string, string>
+            _container = SampleHost.Begin("container", Plain(new Dictionary<string, string>
+            {
+                ["matomo:SiteId"] = "",
+                ["matomo:ContainerId"] = ContainerId,
+            }));
+            _site.WaitForStandin(TimeSpan.FromMinutes(1));   // _options tracks to it as "another server"
+            _options = SampleHost.Begin("options", Plain(new Dictionary<string, string>
             {
                 ["matomo:SiteId"] = "7",
                 ["matomo:DisableCookies"] = "true",
@@ -62,17 +74,6 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                 ["matomo:TrackerPath"] = "piwik.php",
                 ["matomo:ScriptPath"] = "piwik.js",
                 ["matomo:AdditionalTrackers"] = _site.DomainPath + "|5",   // another server: _site's stand-in
-            }));
-            _defaults = SampleHost.Begin("defaults", withProxies: false, new Dictionary<string, string>());
-            _consent = SampleHost.Begin("consent", withProxies: false, Plain(new Dictionary<string, string>
-            {
-                ["matomo:SiteId"] = "3",
-                ["matomo:RequireConsent"] = "tracking",
-            }));
-            _container = SampleHost.Begin("container", withProxies: false, Plain(new Dictionary<string, string>
-            {
-                ["matomo:SiteId"] = "",
-                ["matomo:ContainerId"] = ContainerId,
             }));
             foreach (var host in Hosts) host.WaitUntilReady(TimeSpan.FromMinutes(3));
             _browser = new HeadlessChromium(Path.Combine(SampleHost.RunDirectory, "chromium-profile"));
