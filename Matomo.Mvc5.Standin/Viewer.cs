@@ -80,9 +80,11 @@ The same as JSON: <a href=""").Append(Encode(basePath)).Append(@"standin/receive
             if (e.Data.HasValue)
             {
                 var data = e.Data.Value;
-                var phase = data.TryGetProperty("phase", out var p) ? p.ToString() : "";
+                var head = data.TryGetProperty("phase", out var p) ? p.ToString() : "";
+                if (data.TryGetProperty("sent", out var sent)) head += ", " + sent + " sent";
+                if (data.TryGetProperty("held", out var held) && held.ToString() != "0") head += ", " + held + " held for consent";
                 var lines = data.GetProperty("commands").EnumerateArray().Select(c => c.GetRawText());
-                return "(" + phase + ")\n" + string.Join("\n", lines);
+                return "(" + head + ")\n" + string.Join("\n", lines);
             }
             var parts = new List<string>();
             if (e.Parameters != null && e.Parameters.Count > 0) parts.Add(Lines(e.Parameters));

@@ -59,13 +59,13 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         /// <summary>The URL of a marker image: the stand-in records a request for it as kind "marker" with these parameters.</summary>
         public string MarkerUrl(string name) => BaseUrl + "standin/marker?name=" + Uri.EscapeDataString(name);
 
-        /// <summary>Waits for the marker named <paramref name="name"/>, then returns everything received up to it.</summary>
+        /// <summary>Waits for the marker named <paramref name="name"/>, then returns everything received before it, markers aside.</summary>
         public IReadOnlyList<Received> UpToMarker(string name, TimeSpan timeout)
         {
             var all = WaitFor("the marker " + name, timeout,
                 received => received.Any(r => r.Kind == "marker" && r.Parameters != null && r.Parameters.TryGetValue("name", out var n) && n == name));
             var marker = all.First(r => r.Kind == "marker" && r.Parameters["name"] == name);
-            return all.Where(r => r.Id < marker.Id).ToList();
+            return all.Where(r => r.Id < marker.Id && r.Kind != "marker").ToList();
         }
     }
 }
