@@ -1,0 +1,22 @@
+using System.Collections.Generic;
+
+namespace Matomo.Mvc5
+{
+    /// <summary>Matomo's answer to the proxy: status, every header (response and content), and the capped body.</summary>
+    internal sealed class UpstreamResponse
+    {
+        public int Status { get; set; }
+
+        public List<KeyValuePair<string, string>> Headers { get; } = new List<KeyValuePair<string, string>>();
+
+        public byte[] Body { get; set; }
+
+        /// <summary>The value of header <paramref name="name"/> (the first), or null.</summary>
+        public string Header(string name)
+        {
+            foreach (KeyValuePair<string, string> h in Headers)
+                if (string.Equals(h.Key, name, System.StringComparison.OrdinalIgnoreCase)) return h.Value;
+            return null;
+        }
+    }
+}
