@@ -156,7 +156,7 @@ namespace Matomo.Mvc5.Tests.Support
                     head.Append("HTTP/1.1 ").Append(reply.Status).Append(" X\r\n");
                     foreach (var h in reply.Headers) head.Append(h.Key).Append(": ").Append(h.Value).Append("\r\n");
                     head.Append("Content-Length: ").Append(reply.Body.Length).Append("\r\n\r\n");
-                    byte[] headBytes = Encoding.ASCII.GetBytes(head.ToString());
+                    byte[] headBytes = Encoding.GetEncoding("ISO-8859-1").GetBytes(head.ToString());
                     await stream.WriteAsync(headBytes, 0, headBytes.Length).ConfigureAwait(false);
                     if (reply.HangInBody)
                     {
