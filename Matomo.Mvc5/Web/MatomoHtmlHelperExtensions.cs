@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Security.Principal;
 using System.Web;
 using System.Web.Mvc;
@@ -31,62 +30,18 @@ namespace Matomo.Mvc5
         {
             if (!settings.IsEnabled) return string.Empty;
             var page = new MatomoPageData();
-
-            Entries entries = viewData == null ? default : FindEntries(viewData);
-            if (entries.Variables != null) MatomoViewData.ReadVariables(entries.Variables, page.CustomVariables);
-            if (entries.Dimensions != null) MatomoViewData.ReadDimensions(entries.Dimensions, page.CustomDimensions);
-            if (entries.Commands != null) MatomoViewData.ReadCommands(entries.Commands, page.Commands);
-            page.UserId = entries.HasIdentity ? MatomoViewData.ReadIdentity(entries.Identity)
-                : entries.HasAnalyticalIdentity ? MatomoViewData.ReadIdentity(entries.AnalyticalIdentity)
-                : AutomaticIdentity(settings, context?.User);
+            bool identityGiven = viewData != null && MatomoViewData.ReadInto(viewData, page);
+            if (!identityGiven) page.UserId = AutomaticIdentity(settings, context?.User);
 
             if (context != null)
             {
-                if (MatomoClientInfo.For(context, settings).IsInternal) page.Suppression = MatomoSuppression.InternalAddress;
+                if (MatomoHttpContextExtensions.GetClient(context, settings).IsInternal) page.Suppression = MatomoSuppression.InternalAddress;
                 else if (settings.RespectDoNotTrack && AsksNotToBeTracked(context.Request)) page.Suppression = MatomoSuppression.DoNotTrack;
                 if (nonce == null && settings.NonceItemKey != null) nonce = Convert.ToString(context.Items[settings.NonceItemKey]);
             }
             page.Nonce = nonce;
             return MatomoRenderer.Render(settings, page);
         }
-
-        /// <summary>The ViewData entries this helper reads.</summary>
-        private struct Entries
-        {
-            public object Variables, Dimensions, Commands, Identity, AnalyticalIdentity;
-            public bool HasIdentity, HasAnalyticalIdentity;
-        }
-
-        /// <summary>
-        /// One pass over ViewData instead of five case-insensitive look-ups (each hashes the key case-insensitively,
-        /// about 170 ns apiece on Mono): only keys that start like ours are compared.
-        /// </summary>
-        private static Entries FindEntries(ViewDataDictionary viewData)
-        {
-            var found = new Entries();
-            if (viewData.Count == 0) return found;
-            foreach (KeyValuePair<string, object> entry in viewData)
-            {
-                string key = entry.Key;
-                if (key == null || key.Length < 11) continue; // "matomo_vars" is the shortest
-                char first = key[0];
-                if (first == 'm' || first == 'M')
-                {
-                    if (Is(key, MatomoViewData.Variables)) found.Variables = entry.Value;
-                    else if (Is(key, MatomoViewData.Dimensions)) found.Dimensions = entry.Value;
-                    else if (Is(key, MatomoViewData.Commands)) found.Commands = entry.Value;
-                    else if (Is(key, MatomoViewData.Identity)) { found.Identity = entry.Value; found.HasIdentity = true; }
-                }
-                else if ((first == 'a' || first == 'A') && Is(key, MatomoViewData.AnalyticalIdentity))
-                {
-                    found.AnalyticalIdentity = entry.Value;
-                    found.HasAnalyticalIdentity = true;
-                }
-            }
-            return found;
-        }
-
-        private static bool Is(string key, string name) => key.Length == name.Length && string.Equals(key, name, StringComparison.OrdinalIgnoreCase);
 
         private static string AutomaticIdentity(MatomoSettings settings, IPrincipal user)
         {
