@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Net.Http;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace Matomo.Mvc5
@@ -33,6 +34,30 @@ namespace Matomo.Mvc5
                 ? new byte[0][]
                 : new[] { options.TokenAuth, FormPairs.Encode(options.TokenAuth), Uri.EscapeDataString(options.TokenAuth).Replace("%20", "+") }
                     .Distinct().Select(Encoding.UTF8.GetBytes).ToArray();
+        }
+
+        private static TrackerProxy _last;
+        private MatomoSettings _source;
+
+        /// <summary>The proxy of <paramref name="settings"/> (which has <see cref="MatomoSettings.Proxy"/>): one per settings object, kept.</summary>
+        public static TrackerProxy For(MatomoSettings settings)
+        {
+            TrackerProxy last = Volatile.Read(ref _last);
+            if (last != null && ReferenceEquals(last._source, settings)) return last;
+            MatomoProxySettings p = settings.Proxy;
+            var proxy = new TrackerProxy(new TrackerProxyOptions
+            {
+                Upstream = p.Upstream,
+                TrackerPath = settings.TrackerPath,
+                ScriptPath = settings.ScriptPath,
+                TokenAuth = p.TokenAuth,
+                PublicBase = p.PublicPath,
+                Timeout = TimeSpan.FromSeconds(p.TimeoutSeconds),
+                ScriptMaxAge = TimeSpan.FromSeconds(p.ScriptMaxAgeSeconds),
+            }) { _source = settings };
+            // Racing first requests may each build one; the last stored wins and the others are dropped after their request.
+            Volatile.Write(ref _last, proxy);
+            return proxy;
         }
 
         /// <summary>The script cache.</summary>

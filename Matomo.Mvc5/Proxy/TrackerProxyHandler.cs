@@ -8,7 +8,7 @@ namespace Matomo.Mvc5
 {
     /// <summary>
     /// The System.Web side of the tracker proxy: turns the request into a <see cref="ProxyRequest"/> (client address
-    /// from <see cref="MatomoClientInfo"/>, never from a header of its own), awaits the <see cref="TrackerProxy"/>
+    /// resolved through the trusted proxies as for <see cref="MatomoClientInfo"/>, never from a header of its own), awaits the <see cref="TrackerProxy"/>
     /// and writes its answer. Fully asynchronous: no request thread waits on Matomo. <see cref="MatomoModule"/> maps
     /// requests under the proxy path to it.
     /// </summary>
@@ -38,7 +38,7 @@ namespace Matomo.Mvc5
                 SubPath = _subPath,
                 Query = q < 0 ? "" : rawUrl.Substring(q + 1),
                 Headers = request.Headers,
-                ClientAddress = MatomoClientInfo.For(context, _settings).Address?.ToString(),
+                ClientAddress = MatomoHttpContextExtensions.GetClient(new HttpContextWrapper(context), _settings).Address?.ToString(),
                 IsSecure = request.IsSecureConnection,
                 ContentLength = request.ContentLength > 0 ? request.ContentLength : (request.Headers["Transfer-Encoding"] != null ? -1 : 0),
             };
