@@ -22,6 +22,14 @@ namespace Matomo.Mvc5
             "Content-Type", "Cache-Control", "Expires", "Pragma", "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials",
         };
 
+        /// <summary>The value of the first header named <paramref name="name"/> (case-insensitive) in <paramref name="headers"/>, or null.</summary>
+        public static string Find(List<KeyValuePair<string, string>> headers, string name)
+        {
+            foreach (KeyValuePair<string, string> h in headers)
+                if (string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)) return h.Value;
+            return null;
+        }
+
         /// <summary>Printable ASCII and tab only, not too long: nothing a header could be split or smuggled with.</summary>
         public static bool IsSafeValue(string value)
         {

@@ -20,12 +20,7 @@ namespace Matomo.Mvc5
         public byte[] Body { get; set; }
 
         /// <summary>The value of header <paramref name="name"/> (the first), or null.</summary>
-        public string Header(string name)
-        {
-            foreach (KeyValuePair<string, string> h in Headers)
-                if (string.Equals(h.Key, name, System.StringComparison.OrdinalIgnoreCase)) return h.Value;
-            return null;
-        }
+        public string Header(string name) => ProxyHeaders.Find(Headers, name);
 
         public ProxyResponse With(string name, string value)
         {
