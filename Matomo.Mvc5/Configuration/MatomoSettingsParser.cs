@@ -169,7 +169,7 @@ namespace Matomo.Mvc5
         {
             if (value == null) return null;
             if (!IpRangeList.TryParse(value, out IpRangeList list, out string error))
-                throw new MatomoConfigurationException(key, value, IpListForm + " (" + error + ")");
+                throw new MatomoConfigurationException(key, value, IpListForm, error);
             return list;
         }
 
@@ -199,7 +199,7 @@ namespace Matomo.Mvc5
                 string domain = bar < 0 ? null : entry.Substring(0, bar);
                 string id = bar < 0 ? entry : entry.Substring(bar + 1);
                 if (domain != null && !IsValidDomainPath(domain) || !ListSyntax.TryParseNatural(id, out int siteId) || siteId < 1)
-                    throw new MatomoConfigurationException(Keys.AdditionalTrackers, value, TrackersForm + " ('" + entry + "' is not)");
+                    throw new MatomoConfigurationException(Keys.AdditionalTrackers, value, TrackersForm, "'" + entry + "' is not");
                 trackers.Add(new MatomoAdditionalTracker(domain, siteId));
             }
             return trackers.AsReadOnly();

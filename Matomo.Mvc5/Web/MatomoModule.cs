@@ -1,3 +1,4 @@
+using System;
 using System.Web;
 
 namespace Matomo.Mvc5
@@ -26,7 +27,15 @@ namespace Matomo.Mvc5
         /// </summary>
         internal static void OnPostResolveRequestCache(HttpContextBase context)
         {
-            MatomoSettings settings = MatomoConfiguration.Current;
+            MatomoSettings settings;
+            try
+            {
+                settings = MatomoConfiguration.Current;
+            }
+            catch (Exception e) when (MatomoFailure.Contain(context, e))
+            {
+                return; // as in OnBeginRequest: in production a bad setting leaves the site's requests alone
+            }
             MatomoProxySettings proxy = settings.Proxy;
             if (proxy == null) return;
             string subPath = ProxyRoute.SubPath(context.Request.Path, proxy.PublicPath);
@@ -34,10 +43,21 @@ namespace Matomo.Mvc5
             context.RemapHandler(new TrackerProxyHandler(TrackerProxy.For(settings), settings, subPath));
         }
 
+        /// <summary>
+        /// Resolves the client. A bad setting fails the request with debug="true", naming the key; in production the
+        /// request goes on untracked and <c>Html.Matomo()</c> renders the comment that names the problem.
+        /// </summary>
         internal static void OnBeginRequest(HttpContextBase context)
         {
-            MatomoSettings settings = MatomoConfiguration.Current; // a bad key fails the request loudly, naming the key
-            if (settings.IsEnabled) MatomoHttpContextExtensions.GetClient(context, settings);
+            try
+            {
+                MatomoSettings settings = MatomoConfiguration.Current;
+                if (settings.IsEnabled) MatomoHttpContextExtensions.GetClient(context, settings);
+            }
+            catch (Exception e) when (MatomoFailure.Contain(context, e))
+            {
+                // Traced once per page by the helper, which meets the same problem; nothing to add here.
+            }
         }
 
         /// <summary>Nothing to release.</summary>
