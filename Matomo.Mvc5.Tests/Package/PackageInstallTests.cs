@@ -21,10 +21,16 @@ namespace Matomo.Mvc5.Tests.Package
         private const string ModuleEntry = "MatomoModule=" + SiteConfiguration.ModuleType;
         private static readonly string StockSites = Path.Combine(PackedPackage.RepositoryRoot, "Matomo.Mvc5.Tests", "Package", "StockSites");
 
+        /// <summary>The settings the package adds, empty, to a site's appSettings.</summary>
+        private static readonly string[] PackageSettings =
+        {
+            "matomo:DomainPath", "matomo:SiteId", "matomo:DisableCookies", "matomo:InternalIps",
+            "analytical:InternalIps", "analytical:AutoIdentify", "analytical:TrustedProxies",
+        };
+
         private PackedPackage package;
         private string sites;
         private string scratch;
-        private XElement installTransform;
 
         public static IEnumerable<string> Sites() =>
             Directory.GetDirectories(StockSites).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal);
@@ -36,7 +42,6 @@ namespace Matomo.Mvc5.Tests.Package
             string work = Path.GetDirectoryName(package.PackagesFolder);
             sites = Path.Combine(work, "sites");
             scratch = Path.Combine(work, "configuration-reads");
-            installTransform = XElement.Parse(PackedPackage.ReadText(package.Nupkg, "content/Web.config.install.xdt"));
         }
 
         [Test]
@@ -55,7 +60,7 @@ namespace Matomo.Mvc5.Tests.Package
             Assert.That(site.References, Is.EqualTo(new[] { "Matomo.Mvc5.dll" }));
             SiteConfiguration installed = AssertInstalled(site, NoValues);
             SiteConfiguration before = StockConfiguration(stock);
-            Assert.That(installed.AppSettingEntries, Is.EqualTo(before.AppSettingEntries.Concat(InstallKeys())), "the site's settings, then the package's");
+            Assert.That(installed.AppSettingEntries, Is.EqualTo(before.AppSettingEntries.Concat(PackageSettings)), "the site's settings, then the package's");
             Assert.That(installed.HttpModules, Is.EqualTo(before.HttpModules.Concat(new[] { ModuleEntry })));
             Assert.That(installed.IntegratedModules, Is.EqualTo(before.IntegratedModules.Concat(new[] { ModuleEntry })));
             AssertKeepsEveryElement(Path.Combine(StockSites, stock, "Web.config"), site.WebConfig);
@@ -237,26 +242,27 @@ namespace Matomo.Mvc5.Tests.Package
             Type keys = LibraryType("Matomo.Mvc5.MatomoSettings+Keys");
             string[] read = keys.GetFields(BindingFlags.Public | BindingFlags.Static)
                 .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()).ToArray();
-            Assert.That(InstallKeys(), Is.SubsetOf(read));
-            Assert.That(InstallKeys(), Is.EquivalentTo(new[]
-            {
-                "matomo:DomainPath", "matomo:SiteId", "matomo:DisableCookies", "matomo:InternalIps",
-                "analytical:InternalIps", "analytical:AutoIdentify", "analytical:TrustedProxies",
-            }));
+            Assert.That(PackageSettings, Is.SubsetOf(read));
+
+            PackagesConfigSite site = Site("Mvc5");
+            site.Install(package.Nupkg);
+            Assert.That(Read(site).AppSettings.Keys.Where(k => k.StartsWith("matomo:") || k.StartsWith("analytical:")), Is.EquivalentTo(PackageSettings));
         }
 
         [Test]
         public void Registers_a_module_type_that_exists_and_imports_the_helper_namespace()
         {
-            foreach (string type in installTransform.Descendants("add").Select(a => (string)a.Attribute("type")).Where(t => t != null))
+            PackagesConfigSite site = Site("Mvc5");
+            site.Install(package.Nupkg);
+            SiteConfiguration installed = Read(site);
+            foreach (string module in installed.MatomoModules)
             {
-                Type module = Type.GetType(type, throwOnError: false);
-                Assert.That(module, Is.Not.Null, type);
-                Assert.That(typeof(IHttpModule).IsAssignableFrom(module), Is.True, type + " is an IHttpModule");
+                string type = module.Substring(module.IndexOf('=') + 1);
+                Type moduleType = Type.GetType(type, throwOnError: false);
+                Assert.That(moduleType, Is.Not.Null, type);
+                Assert.That(typeof(IHttpModule).IsAssignableFrom(moduleType), Is.True, type + " is an IHttpModule");
             }
-            XElement views = XElement.Parse(PackedPackage.ReadText(package.Nupkg, "content/Views/Web.config.install.xdt"));
-            string imported = (string)views.Descendants("add").Single().Attribute("namespace");
-            Assert.That(LibraryType("Matomo.Mvc5.MatomoHtmlHelperExtensions").Namespace, Is.EqualTo(imported));
+            Assert.That(installed.ViewNamespaces, Does.Contain(LibraryType("Matomo.Mvc5.MatomoHtmlHelperExtensions").Namespace));
         }
 
         [Test]
@@ -289,7 +295,7 @@ namespace Matomo.Mvc5.Tests.Package
         private SiteConfiguration AssertInstalled(PackagesConfigSite site, IReadOnlyDictionary<string, string> values)
         {
             SiteConfiguration configuration = Read(site);
-            foreach (string key in InstallKeys())
+            foreach (string key in PackageSettings)
             {
                 Assert.That(configuration.AppSettings.TryGetValue(key, out string value), Is.True, key);
                 Assert.That(value, Is.EqualTo(values.TryGetValue(key, out string expected) ? expected : ""), key);
@@ -319,9 +325,6 @@ namespace Matomo.Mvc5.Tests.Package
                 web.Root.Element("appSettings").Elements("add").Single(a => (string)a.Attribute("key") == value.Key).SetAttributeValue("value", value.Value);
             web.Save(site.WebConfig);
         }
-
-        private string[] InstallKeys() =>
-            installTransform.Element("appSettings").Elements("add").Select(a => a.Attribute("key").Value).ToArray();
 
         /// <summary>Every element of <paramref name="before"/> is still in <paramref name="after"/>, at the same
         /// place in the hierarchy, with the same attributes.</summary>
