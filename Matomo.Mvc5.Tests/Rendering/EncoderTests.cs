@@ -52,7 +52,7 @@ namespace Matomo.Mvc5.Tests
             string Encode(object v)
             {
                 var sb = new CharBuffer();
-                Assert.That(JavaScriptEncoder.TryAppendValue(sb, v), Is.Null);
+                Assert.That(JavaScriptEncoder.TryAppendValue(sb, v, out string error), Is.True, error);
                 return sb.ToString();
             }
             Assert.That(Encode(true), Is.EqualTo("true"));
@@ -75,8 +75,13 @@ namespace Matomo.Mvc5.Tests
                 if (double.IsNaN(d) || double.IsInfinity(d)) continue;
                 Assert.That(engine.Evaluate(Encode(d)).AsNumber(), Is.EqualTo(d), d.ToString("G17"));
             }
-            Assert.That(JavaScriptEncoder.TryAppendValue(new CharBuffer(), double.NaN), Does.Contain("finite"));
-            Assert.That(JavaScriptEncoder.TryAppendValue(new CharBuffer(), new object()), Does.Contain("System.Object"));
+            var refused = new CharBuffer();
+            Assert.That(JavaScriptEncoder.TryAppendValue(refused, double.NaN, out string nanError), Is.False);
+            Assert.That(nanError, Does.Contain("finite"));
+            Assert.That(JavaScriptEncoder.TryAppendValue(refused, new object(), out string objectError), Is.False);
+            Assert.That(objectError, Does.Contain("System.Object"));
+            Assert.That(refused.Length, Is.Zero, "nothing is appended for a refused value");
+            Assert.Throws<ArgumentException>(() => JavaScriptEncoder.AppendValue(refused, new object()), "never dropped silently");
         }
     }
 }

@@ -1,37 +1,28 @@
 using System;
 using System.Collections.Generic;
-using System.Net;
 
 namespace Matomo.Mvc5
 {
     /// <summary>
-    /// An immutable set of IPv4 and IPv6 addresses and CIDR ranges, such as <c>10.0.0.0/8, 192.0.2.7, fe80::/10</c>.
-    /// Ranges are merged and sorted once. A look-up in a short list is a binary search; a long list also gets a table of
-    /// 65,536 buckets indexed by the 16 bits that follow the prefix all its ranges share, so a look-up searches one
-    /// bucket (usually one or two ranges) whatever the size of the list.
-    /// IPv4-mapped IPv6 addresses (<c>::ffff:10.1.2.3</c>) match IPv4 ranges.
+    /// The look-up structure behind <see cref="IpRangeList"/>: disjoint ranges, merged and sorted once, searched by
+    /// binary search. A long list also gets a table of 65,536 buckets indexed by the 16 bits that follow the prefix
+    /// all its ranges share, so a look-up searches one bucket (usually one or two ranges) whatever the list's size.
     /// </summary>
-    public sealed class IpRangeList
+    internal sealed class IpRangeIndex
     {
-        private static readonly char[] Separators = { ',', ' ', '\t', '\r', '\n', ';' };
-
-        private readonly IpAddressValue[] _starts;
-        private readonly IpAddressValue[] _ends;
-        private readonly string[] _entries;
-
         /// <summary>Lists of at least this many ranges get the bucket table (2 × 256 KB).</summary>
         internal const int BucketThreshold = 64;
         private const int BucketBits = 16;
+
+        private readonly IpAddressValue[] _starts;
+        private readonly IpAddressValue[] _ends;
         private readonly int[] _bucketFirst, _bucketEnd; // per bucket: the ranges [first, end) that overlap it
         private readonly ulong _prefixMaskHigh, _prefixMaskLow, _prefixHigh, _prefixLow;
         private readonly int _keyShift;
 
-        /// <summary>A list that holds no address.</summary>
-        public static readonly IpRangeList Empty = new IpRangeList(new List<Range>(), new string[0]);
-
-        private IpRangeList(List<Range> ranges, string[] entries)
+        /// <summary>Merges <paramref name="ranges"/> (overlapping or adjacent ones become one) and indexes them.</summary>
+        public IpRangeIndex(List<IpRange> ranges)
         {
-            _entries = entries;
             ranges.Sort((a, b) => a.Start.CompareTo(b.Start));
             var starts = new List<IpAddressValue>(ranges.Count);
             var ends = new List<IpAddressValue>(ranges.Count);
@@ -72,6 +63,9 @@ namespace Matomo.Mvc5
                 _bucketEnd[key] = after;
             }
         }
+
+        /// <summary>How many disjoint ranges the input merged into.</summary>
+        public int RangeCount => _starts.Length;
 
         /// <summary>Whether a range starting at <paramref name="start"/> merges with one ending at <paramref name="end"/>
         /// (sorted by start): it overlaps it or begins right after it.</summary>
@@ -120,72 +114,8 @@ namespace Matomo.Mvc5
             return (int)(((high << (64 - shift)) | (low >> shift)) & 0xFFFF);
         }
 
-        /// <summary>The entries the list was made of, as written.</summary>
-        public IReadOnlyList<string> Entries => _entries;
-
-        /// <summary>How many disjoint ranges the entries merged into.</summary>
-        public int RangeCount => _starts.Length;
-
-        /// <summary>
-        /// Parses addresses and CIDR ranges separated by commas, semicolons and/or white space.
-        /// </summary>
-        /// <exception cref="FormatException">An entry is not an address or a CIDR range; the message names it.</exception>
-        public static IpRangeList Parse(string list)
-        {
-            if (!TryParse(list, out IpRangeList result, out string error)) throw new FormatException(error);
-            return result;
-        }
-
-        /// <summary>Parses like <see cref="Parse"/>, returning false and the reason instead of throwing.</summary>
-        public static bool TryParse(string list, out IpRangeList result, out string error)
-        {
-            result = null;
-            error = null;
-            var ranges = new List<Range>();
-            var entries = new List<string>();
-            foreach (string entry in (list ?? string.Empty).Split(Separators, StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (!TryParseRange(entry, out var start, out var end, out error)) return false;
-                ranges.Add(new Range { Start = start, End = end });
-                entries.Add(entry);
-            }
-            result = new IpRangeList(ranges, entries.ToArray());
-            return true;
-        }
-
-        private static bool TryParseRange(string entry, out IpAddressValue start, out IpAddressValue end, out string error)
-        {
-            start = end = default;
-            error = null;
-            int slash = entry.IndexOf('/');
-            string addressPart = slash < 0 ? entry : entry.Substring(0, slash);
-            if (!IpAddressValue.TryParse(addressPart, out var address) || addressPart.IndexOf('%') >= 0)
-            {
-                error = $"'{entry}' is not an IPv4 or IPv6 address or CIDR range (expected e.g. 192.0.2.7, 10.0.0.0/8, 2001:db8::/32)";
-                return false;
-            }
-            bool v4 = addressPart.IndexOf(':') < 0;
-            int maxPrefix = v4 ? 32 : 128;
-            int prefix = maxPrefix;
-            if (slash >= 0)
-            {
-                string p = entry.Substring(slash + 1);
-                if (p.Length > 3 || !MatomoSettings.TryParseNatural(p, out prefix) || prefix > maxPrefix)
-                {
-                    error = $"'{entry}' has an invalid prefix length '{p}' (expected 0 to {maxPrefix})";
-                    return false;
-                }
-            }
-            int bits = v4 ? 96 + prefix : prefix;
-            start = address.NetworkStart(bits);
-            end = address.NetworkEnd(bits);
-            return true;
-        }
-
         /// <summary>True when <paramref name="address"/> lies in one of the ranges.</summary>
-        public bool Contains(IPAddress address) => address != null && Contains(IpAddressValue.FromIPAddress(address));
-
-        internal bool Contains(IpAddressValue address)
+        public bool Contains(IpAddressValue address)
         {
             ulong high = address.High, low = address.Low;
             int lo = 0, hi = _starts.Length - 1;
@@ -211,12 +141,17 @@ namespace Matomo.Mvc5
             return high < end.High || high == end.High && low <= end.Low;
         }
 
-        private struct Range
+    }
+
+    /// <summary>A closed range of addresses, first to last.</summary>
+    internal struct IpRange
+    {
+        public IpRange(IpAddressValue start, IpAddressValue end)
         {
-            public IpAddressValue Start, End;
+            Start = start;
+            End = end;
         }
 
-        /// <summary>The entries, comma-separated.</summary>
-        public override string ToString() => string.Join(", ", _entries);
+        public readonly IpAddressValue Start, End;
     }
 }

@@ -84,35 +84,45 @@ namespace Matomo.Mvc5
 
         /// <summary>
         /// Appends a JavaScript literal for a command argument: a string, a boolean, <c>null</c>, or a finite number
-        /// of a primitive numeric type. Anything else is refused with the reason.
+        /// of a primitive numeric type. Anything else is refused with the reason, and nothing is appended.
         /// </summary>
-        /// <returns><c>null</c> when appended, otherwise why the value cannot be encoded (nothing is appended).</returns>
-        public static string TryAppendValue(CharBuffer output, object value)
+        public static bool TryAppendValue(CharBuffer output, object value, out string error)
         {
+            error = null;
             switch (value)
             {
-                case null: output.Append("null"); return null;
-                case string s: AppendString(output, s); return null;
-                case bool b: output.Append(b ? "true" : "false"); return null;
-                case int i: AppendInteger(output, i); return null;
-                case long l: output.Append(l.ToString(CultureInfo.InvariantCulture)); return null;
-                case short sh: output.Append(sh.ToString(CultureInfo.InvariantCulture)); return null;
-                case byte by: output.Append(by.ToString(CultureInfo.InvariantCulture)); return null;
-                case sbyte sb: output.Append(sb.ToString(CultureInfo.InvariantCulture)); return null;
-                case ushort us: output.Append(us.ToString(CultureInfo.InvariantCulture)); return null;
-                case uint ui: output.Append(ui.ToString(CultureInfo.InvariantCulture)); return null;
-                case ulong ul: output.Append(ul.ToString(CultureInfo.InvariantCulture)); return null;
-                case decimal m: output.Append(m.ToString(CultureInfo.InvariantCulture)); return null;
+                case null: output.Append("null"); return true;
+                case string s: AppendString(output, s); return true;
+                case bool b: output.Append(b ? "true" : "false"); return true;
+                case int i: AppendInteger(output, i); return true;
+                case long _:
+                case short _:
+                case byte _:
+                case sbyte _:
+                case ushort _:
+                case uint _:
+                case ulong _:
+                case decimal _:
+                    output.Append(((IFormattable)value).ToString(null, CultureInfo.InvariantCulture)); return true;
                 case float f when !float.IsNaN(f) && !float.IsInfinity(f):
-                    output.Append(RoundTrip(f)); return null;
+                    output.Append(RoundTrip(f)); return true;
                 case double d when !double.IsNaN(d) && !double.IsInfinity(d):
-                    output.Append(RoundTrip(d)); return null;
+                    output.Append(RoundTrip(d)); return true;
                 case float _:
                 case double _:
-                    return "a number must be finite, but was " + Convert.ToString(value, CultureInfo.InvariantCulture);
+                    error = "a number must be finite, but was " + Convert.ToString(value, CultureInfo.InvariantCulture);
+                    return false;
                 default:
-                    return "a value must be a string, a number, a boolean or null, but was a " + value.GetType().FullName;
+                    error = "a value must be a string, a number, a boolean or null, but was a " + value.GetType().FullName;
+                    return false;
             }
+        }
+
+        /// <summary>Appends a value that is known to be encodable (checked where it entered).</summary>
+        /// <exception cref="ArgumentException">It is not: a defect, never dropped silently.</exception>
+        public static void AppendValue(CharBuffer output, object value)
+        {
+            if (!TryAppendValue(output, value, out string error)) throw new ArgumentException(error, nameof(value));
         }
 
         /// <summary>

@@ -65,8 +65,8 @@ namespace Matomo.Mvc5.Tests
             return (a & mask) == (b & mask);
         }
 
-        [TestCase(IpRangeList.BucketThreshold - 1, "mixed")]
-        [TestCase(IpRangeList.BucketThreshold, "mixed")]
+        [TestCase(IpRangeIndex.BucketThreshold - 1, "mixed")]
+        [TestCase(IpRangeIndex.BucketThreshold, "mixed")]
         [TestCase(5000, "mixed")]
         [TestCase(3000, "v4")]
         [TestCase(3000, "v6 under a /50")]

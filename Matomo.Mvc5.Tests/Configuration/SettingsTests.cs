@@ -136,7 +136,6 @@ namespace Matomo.Mvc5.Tests
 
         [TestCase("matomo:DomianPath", Keys.DomainPath)]
         [TestCase("matomo:Domain", Keys.DomainPath)]
-        [TestCase("matomo:SiteIdentifier", Keys.SiteId)]
         [TestCase("matomo:Site_Id", Keys.SiteId)]
         [TestCase("matomo:DisableCookie", Keys.DisableCookies)]
         [TestCase("MATOMO:heartbeatsecond", Keys.HeartBeatSeconds)]
@@ -152,6 +151,7 @@ namespace Matomo.Mvc5.Tests
         public void Other_keys_are_left_to_the_site_and_other_libraries()
         {
             Assert.DoesNotThrow(() => TestSettings.Create(("matomo:AuthToken", "x"), ("matomo:ReportingApiUrl", "y"),
+                ("matomo:SiteIdentifier", "x"), ("matomo:SiteIdSecret", "TopSecretApiToken123"), ("matomo:DomainPathForReports", "x"),
                 ("analytical:SomethingElse", "x"), ("other:Key", "y"), ("matomo:", "z")));
         }
 

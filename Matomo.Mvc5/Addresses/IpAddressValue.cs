@@ -34,6 +34,8 @@ namespace Matomo.Mvc5
             return c != 0 ? c : Low.CompareTo(other.Low);
         }
 
+        public IpAddressValue Previous() => Low == 0 ? new IpAddressValue(High - 1, ulong.MaxValue) : new IpAddressValue(High, Low - 1);
+
         public IpAddressValue Next() => Low == ulong.MaxValue ? new IpAddressValue(High + 1, 0) : new IpAddressValue(High, Low + 1);
 
         /// <summary>The first address of the <paramref name="prefixLength"/>-bit network (0 to 128) holding this one.</summary>
@@ -110,6 +112,10 @@ namespace Matomo.Mvc5
                 else if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == '.')) return false;
             }
             if (!hasColon || end == start) return false;
+            // An embedded IPv4 tail (::ffff:10.0.0.1) follows the plain IPv4 rules: no leading zeros.
+            int lastColon = s.LastIndexOf(':', end - 1, end - start);
+            if (s.IndexOf('.', lastColon + 1, end - lastColon - 1) >= 0 && !TryParseIPv4(s, lastColon + 1, end - lastColon - 1, out _))
+                return false;
             if (!IPAddress.TryParse(s.Substring(start, end - start), out IPAddress parsed)
                 || parsed.AddressFamily != AddressFamily.InterNetworkV6) return false;
             value = FromIPAddress(parsed);

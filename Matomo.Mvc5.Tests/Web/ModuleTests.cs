@@ -39,22 +39,23 @@ namespace Matomo.Mvc5.Tests
         public void Begin_request_stores_the_verdict_for_the_helper(string remote, string xff, bool isInternal, string client)
         {
             MatomoConfiguration.Override(TestSettings.Basic((Keys.InternalIps, "10.0.0.0/8")));
-            HttpContext context = Context(remote, xff);
+            HttpContext raw = Context(remote, xff);
+            var context = new HttpContextWrapper(raw);
             MatomoModule.OnBeginRequest(context);
-            var stored = context.Items[MatomoClientInfo.ItemKey] as MatomoClientInfo;
-            Assert.That(stored, Is.Not.Null);
+            Assert.That(MatomoHttpContextExtensions.HasClient(context), Is.True);
+            MatomoClientInfo stored = context.GetMatomoClient();
             Assert.That(stored.IsInternal, Is.EqualTo(isInternal));
             Assert.That(stored.Address.ToString(), Is.EqualTo(client));
-            Assert.That(new HttpContextWrapper(context).GetMatomoClient(), Is.SameAs(stored), "the accessor reads the module's verdict");
+            Assert.That(new HttpContextWrapper(raw).GetMatomoClient(), Is.SameAs(stored), "the accessor reads the module's verdict");
         }
 
         [Test]
         public void Disabled_settings_cost_nothing_per_request()
         {
             MatomoConfiguration.Override(TestSettings.Create());
-            HttpContext context = Context("10.9.9.9", null);
+            var context = new HttpContextWrapper(Context("10.9.9.9", null));
             MatomoModule.OnBeginRequest(context);
-            Assert.That(context.Items[MatomoClientInfo.ItemKey], Is.Null);
+            Assert.That(MatomoHttpContextExtensions.HasClient(context), Is.False);
         }
 
         [Test]

@@ -2,17 +2,6 @@ using System;
 
 namespace Matomo.Mvc5
 {
-    /// <summary>Which forwarding header <see cref="ClientAddressResolver"/> reads from a trusted proxy.</summary>
-    public enum ForwardedHeaderKind
-    {
-        /// <summary><c>X-Forwarded-For</c> when the request has one, otherwise RFC 7239 <c>Forwarded</c>.</summary>
-        Auto,
-        /// <summary>Only <c>X-Forwarded-For</c>.</summary>
-        XForwardedFor,
-        /// <summary>Only RFC 7239 <c>Forwarded</c> (<c>for=</c> parameters).</summary>
-        Forwarded,
-    }
-
     /// <summary>
     /// Finds the client address of a request the way Rails' RemoteIp and ASP.NET Core's ForwardedHeaders do:
     /// forwarding headers are believed only when the peer is a trusted proxy, and are walked from the right (the
@@ -56,7 +45,7 @@ namespace Matomo.Mvc5
 
             bool useXff = headerKind == ForwardedHeaderKind.XForwardedFor
                           || headerKind == ForwardedHeaderKind.Auto && !string.IsNullOrEmpty(xForwardedFor);
-            string header = useXff ? xForwardedFor : headerKind == ForwardedHeaderKind.XForwardedFor ? null : forwarded;
+            string header = useXff ? xForwardedFor : forwarded;
             if (string.IsNullOrEmpty(header)) return true; // A trusted peer that forwarded nothing: the peer is the client.
 
             int end = header.Length, hops = 0;
@@ -115,8 +104,11 @@ namespace Matomo.Mvc5
             if (s[start] == '[')
             {
                 int close = s.IndexOf(']', start, end - start);
+                // Brackets are for IPv6 only (RFC 3986): "[10.0.0.1]" is not an address.
                 if (close < 0 || !IsPortOrNothing(s, close + 1, end)) return false;
-                return IpAddressValue.TryParse(s, start + 1, close - start - 1, out value);
+                int inner = start + 1, innerLength = close - inner;
+                return innerLength > 0 && s.IndexOf(':', inner, innerLength) >= 0
+                       && IpAddressValue.TryParse(s, inner, innerLength, out value);
             }
             int colon = s.IndexOf(':', start, end - start);
             if (colon >= 0 && s.IndexOf(':', colon + 1, end - colon - 1) < 0)
@@ -128,12 +120,11 @@ namespace Matomo.Mvc5
             return IpAddressValue.TryParse(s, start, end - start, out value);
         }
 
+        /// <summary>Nothing, or a colon and a port from 1 to 65535.</summary>
         private static bool IsPortOrNothing(string s, int start, int end)
         {
             if (start == end) return true;
-            if (s[start] != ':' || end - start > 6 || end - start < 2) return false;
-            for (int i = start + 1; i < end; i++) if (s[i] < '0' || s[i] > '9') return false;
-            return true;
+            return s[start] == ':' && ListSyntax.TryParseNatural(s, start + 1, end - start - 1, out int port) && port >= 1 && port <= 65535;
         }
 
         /// <summary>Finds <c>for=</c> in one <c>Forwarded</c> element (<c>for=1.2.3.4;proto=https;by=...</c>).</summary>

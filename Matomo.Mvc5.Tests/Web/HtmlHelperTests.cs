@@ -231,12 +231,12 @@ namespace Matomo.Mvc5.Tests
             MatomoSettings settings = TestSettings.Basic((Keys.InternalIps, "10.0.0.0/8"));
             _http.RemoteAddress = "10.1.1.1";
             HttpContextBase context = _http.Build();
-            MatomoClientInfo first = MatomoClientInfo.For(context, settings);
+            MatomoClientInfo first = MatomoHttpContextExtensions.GetClient(context, settings);
             Assert.That(first.IsInternal, Is.True);
             int reads = _http.AddressReads;
             Assert.That(reads, Is.EqualTo(1));
             _http.RemoteAddress = "203.0.113.1"; // the verdict is per request: kept in Items
-            Assert.That(MatomoClientInfo.For(context, settings), Is.SameAs(first));
+            Assert.That(MatomoHttpContextExtensions.GetClient(context, settings), Is.SameAs(first));
             Assert.That(Snippet.Parse(MatomoHtmlHelperExtensions.Render(context, _viewData, settings, null)).Structure, Is.EqualTo(new[] { "#comment" }));
             Assert.That(_http.AddressReads, Is.EqualTo(reads));
             Assert.That(_http.Items.Count, Is.EqualTo(1));

@@ -1,0 +1,40 @@
+using System;
+using System.Web;
+
+namespace Matomo.Mvc5
+{
+    /// <summary>
+    /// Resolves each request's client address from the peer and trusted proxies' forwarding headers at the start of the
+    /// request, and keeps the internal-address verdict for <c>Html.Matomo()</c> and for application code
+    /// (<see cref="MatomoHttpContextExtensions.GetMatomoClient"/>). Optional: the helper resolves on demand without it.
+    /// Register it in <c>system.webServer/modules</c> and <c>system.web/httpModules</c>.
+    /// </summary>
+    public sealed class MatomoModule : IHttpModule
+    {
+        /// <summary>Subscribes to <c>BeginRequest</c>.</summary>
+        public void Init(HttpApplication context)
+        {
+            context.BeginRequest += (sender, e) => OnBeginRequest(new HttpContextWrapper(((HttpApplication)sender).Context));
+        }
+
+        /// <summary>
+        /// Resolves the client. A bad setting fails the request with debug="true", naming the key; in production the
+        /// request goes on untracked and <c>Html.Matomo()</c> renders the comment that names the problem.
+        /// </summary>
+        internal static void OnBeginRequest(HttpContextBase context)
+        {
+            try
+            {
+                MatomoSettings settings = MatomoConfiguration.Current;
+                if (settings.IsEnabled) MatomoHttpContextExtensions.GetClient(context, settings);
+            }
+            catch (Exception e) when (MatomoFailure.Contain(context, e))
+            {
+                // Traced once per page by the helper, which meets the same problem; nothing to add here.
+            }
+        }
+
+        /// <summary>Nothing to release.</summary>
+        public void Dispose() { }
+    }
+}
