@@ -57,6 +57,16 @@ namespace Matomo.Mvc5.Tests.Hostile
                     return Poisoned(c => AsciiAlnum(c) || "._~-/".IndexOf(c) >= 0) || v.StartsWith("/") ? false : (bool?)null;
                 case MatomoSettings.Keys.AdditionalTrackers:
                     return Poisoned(c => AsciiAlnum(c) || "._-:/[]~%!$()*+=@|, \t\r\n;".IndexOf(c) >= 0) ? false : (bool?)null;
+                case MatomoSettings.Keys.ProxyPath:
+                    return Poisoned(c => AsciiAlnum(c) || "._~-/".IndexOf(c) >= 0) ? false : (bool?)null;
+                case MatomoSettings.Keys.ProxyUpstream:
+                    return null;
+                case MatomoSettings.Keys.ProxyTokenAuth:
+                    return v.Length <= 256 && !Poisoned(c => AsciiAlnum(c) || "-._~".IndexOf(c) >= 0);
+                case MatomoSettings.Keys.ProxyTimeoutSeconds:
+                    return Poisoned(c => c >= '0' && c <= '9') ? false : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int t) ? t >= 1 && t <= 300 : (bool?)false;
+                case MatomoSettings.Keys.ProxyScriptMaxAgeSeconds:
+                    return Poisoned(c => c >= '0' && c <= '9') ? false : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int a) ? a >= 60 && a <= 31536000 : (bool?)false;
             }
             if (Booleans.Contains(key)) return v.Equals("true", StringComparison.OrdinalIgnoreCase) || v.Equals("false", StringComparison.OrdinalIgnoreCase);
             if (IpLists.Contains(key)) return Poisoned(c => c < 128 && Uri.IsHexDigit(c) || ":./, \t\r\n;".IndexOf(c) >= 0) ? false : (bool?)null;
@@ -78,6 +88,11 @@ namespace Matomo.Mvc5.Tests.Hostile
                 case MatomoSettings.Keys.ScriptPath: return Gen.Elements("matomo.php", "js/tracker.js", "a/b/c.x", "piwik.js");
                 case MatomoSettings.Keys.AdditionalTrackers: return Gen.Elements("7", "7, other.example.com|3", "a.example|1;b.example:81/m|2");
                 case MatomoSettings.Keys.NonceItemKey: return Nasty.String;
+                case MatomoSettings.Keys.ProxyPath: return Gen.Elements("insights", "/insights/", "assets/stats", "a.b_c~d-e");
+                case MatomoSettings.Keys.ProxyUpstream: return Gen.Elements("http://matomo.internal:8080/matomo/", "https://10.0.0.5", "http://[::1]:81/m");
+                case MatomoSettings.Keys.ProxyTokenAuth: return Gen.Elements("0123456789abcdef0123456789abcdef", "a", "A-b.c_d~e");
+                case MatomoSettings.Keys.ProxyTimeoutSeconds: return Gen.Choose(1, 300).Select(i => i.ToString(CultureInfo.InvariantCulture));
+                case MatomoSettings.Keys.ProxyScriptMaxAgeSeconds: return Gen.Choose(60, 31536000).Select(i => i.ToString(CultureInfo.InvariantCulture));
             }
             if (Booleans.Contains(key)) return Gen.Elements("true", "false", "TRUE", " False ");
             if (IpLists.Contains(key)) return Gen.Elements("10.0.0.0/8", "192.0.2.7, 2001:db8::/32", "::1;127.0.0.1 fe80::/10", "0.0.0.0/0", "::/0");
@@ -115,6 +130,9 @@ namespace Matomo.Mvc5.Tests.Hostile
             Nasty.Check(Cases, 4000, c =>
             {
                 var appSettings = Base();
+                // The other proxy keys are read only with the proxy on.
+                if (c.Key.StartsWith("matomo:Proxy", StringComparison.Ordinal) && c.Key != MatomoSettings.Keys.ProxyPath)
+                    appSettings[MatomoSettings.Keys.ProxyPath] = "insights";
                 appSettings[c.Key] = c.Value;
                 bool? canBeValid = CanBeValid(c.Key, c.Value);
                 MatomoSettings settings = null;
@@ -203,7 +221,9 @@ namespace Matomo.Mvc5.Tests.Hostile
         [Test]
         public void Near_misses_of_matomo_keys_fail_naming_themselves_and_the_key_meant()
         {
-            Nasty.Check(NearMiss.Where(s => !Keys.Contains("matomo:" + s, StringComparer.OrdinalIgnoreCase)), 500, name =>
+            // A longer name that starts with one of ours is the site's own key, not a typo (matomo:SiteIdSecret).
+            bool ExtendsOurs(string s) => Keys.Any(k => s.Length > k.Length - 7 && s.StartsWith(k.Substring(7), StringComparison.OrdinalIgnoreCase));
+            Nasty.Check(NearMiss.Where(s => !Keys.Contains("matomo:" + s, StringComparer.OrdinalIgnoreCase) && !ExtendsOurs(s)), 500, name =>
             {
                 var appSettings = Base();
                 appSettings["matomo:" + name] = "x";

@@ -54,23 +54,30 @@ namespace Matomo.Mvc5.Tests.Hostile
 
         private static readonly Regex DottedQuad = new Regex(@"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$");
 
-        /// <summary>One hop as RFC 7239 and X-Forwarded-For write it: a.b.c.d, a.b.c.d:port, v6, v6%zone, [v6], [v6]:port.</summary>
+        /// <summary>
+        /// One hop as RFC 7239 and X-Forwarded-For write it: a.b.c.d, a.b.c.d:port, v6, v6%zone, [v6], [v6]:port, where
+        /// brackets hold IPv6 text only (RFC 3986), a port is 1 to 65535, and a dotted quad (alone or as the tail of
+        /// an IPv6 address) has no leading zeros.
+        /// </summary>
         private static IPAddress OracleHop(string text)
         {
             string s = text.Trim(' ', '\t', '\r', '\n');
-            string host = s;
-            Match bracketed = Regex.Match(s, @"^\[([^\]]*)\](?::[0-9]{1,5})?$");
-            if (bracketed.Success) host = bracketed.Groups[1].Value;
+            string host = s, port = null;
+            Match bracketed = Regex.Match(s, @"^\[([^\]]*:[^\]]*)\](?::([0-9]+))?$");
+            if (bracketed.Success) { host = bracketed.Groups[1].Value; port = bracketed.Groups[2].Success ? bracketed.Groups[2].Value : null; }
             else if (s.StartsWith("[")) return null;
             else
             {
-                Match v4Port = Regex.Match(s, @"^([0-9.]+):[0-9]{1,5}$");
-                if (v4Port.Success) host = v4Port.Groups[1].Value;
+                Match v4Port = Regex.Match(s, @"^([0-9.]+):([0-9]+)$");
+                if (v4Port.Success) { host = v4Port.Groups[1].Value; port = v4Port.Groups[2].Value; }
             }
+            if (port != null && !(port.Length <= 5 && int.Parse(port) >= 1 && int.Parse(port) <= 65535)) return null;
             if (host.Contains(":"))
             {
                 int zone = host.IndexOf('%');
                 if (zone >= 0) host = host.Substring(0, zone);
+                string tail = host.Substring(host.LastIndexOf(':') + 1);
+                if (tail.Contains(".") && !DottedQuad.IsMatch(tail)) return null;
                 return Regex.IsMatch(host, "^[0-9A-Fa-f:.]+$") && IPAddress.TryParse(host, out IPAddress v6) && v6.AddressFamily == AddressFamily.InterNetworkV6 ? v6 : null;
             }
             return DottedQuad.IsMatch(host) ? IPAddress.Parse(host) : null;
@@ -131,8 +138,16 @@ namespace Matomo.Mvc5.Tests.Hostile
             if (peer == null) return allowed;
             allowed.Add(peer);
             if (!InAny(trusted, peer)) return allowed;
-            bool useXff = r.Kind == ForwardedHeaderKind.XForwardedFor || r.Kind == ForwardedHeaderKind.Auto && !string.IsNullOrEmpty(r.XForwardedFor);
-            string header = useXff ? r.XForwardedFor : r.Kind == ForwardedHeaderKind.XForwardedFor ? null : r.Forwarded;
+            // The rule: X-Forwarded-For or Forwarded as configured; auto reads X-Forwarded-For when the request has a
+            // non-empty one, and Forwarded otherwise.
+            bool useXff;
+            switch (r.Kind)
+            {
+                case ForwardedHeaderKind.XForwardedFor: useXff = true; break;
+                case ForwardedHeaderKind.Forwarded: useXff = false; break;
+                default: useXff = r.XForwardedFor != null && r.XForwardedFor.Length > 0; break;
+            }
+            string header = useXff ? r.XForwardedFor : r.Forwarded;
             if (string.IsNullOrEmpty(header)) return allowed;
             string walked = r.Dirty ? (useXff ? r.XffProxies : r.ForwardedProxies) ?? "" : header;
             string[] items = (useXff ? walked.Split(',').ToList() : SplitOutsideQuotes(walked, ',')).Select(i => i.Trim(' ', '\t', '\r', '\n')).Where(i => i.Length > 0).Reverse().ToArray();

@@ -39,12 +39,25 @@ start_host() {
   fail() { stop_host "$state"; exit 1; }
 
   # 1. The stand-in, so that the site's settings can name its port.
-  local settings=(${HOST_SETTINGS[@]+"${HOST_SETTINGS[@]}"}) kv has_domain=false standin_url=""
-  for kv in ${settings[@]+"${settings[@]}"}; do [[ $kv == matomo:DomainPath=* ]] && has_domain=true; done
-  if [ "$HOST_STANDIN" = true ] || { [ "$HOST_STANDIN" = auto ] && ! $has_domain && site_uses_standin "$site"; }; then
-    standin_url=$(start_standin "$state" "$HOST_STANDIN_PORT") || fail
+  local settings=(${HOST_SETTINGS[@]+"${HOST_SETTINGS[@]}"}) kv has_domain=false placeholders=false standin_url="" i
+  for kv in ${settings[@]+"${settings[@]}"}; do
+    [[ $kv == matomo:DomainPath=* ]] && has_domain=true
+    [[ $kv == *"{standin_"* ]] && placeholders=true
+  done
+  local standin=$HOST_STANDIN
+  if [ "$standin" = auto ]; then
+    standin=false
+    if $placeholders || { ! $has_domain && site_uses_standin "$site"; }; then standin=true; fi
+  fi
+  if $standin; then
+    standin_url=$(start_standin "$state" "$HOST_STANDIN_PORT" "$HOST_STANDIN_BASE") || fail
     echo "standin_url=$standin_url" | tee -a "$state/host.env"
-    local domain=${standin_url#http://}
+    local domain=${standin_url#http://} standin_port=${standin_url#http://127.0.0.1:}
+    standin_port=${standin_port%%/*}
+    for i in ${settings[@]+"${!settings[@]}"}; do
+      settings[i]=${settings[i]//\{standin_port\}/$standin_port}
+      settings[i]=${settings[i]//\{standin_url\}/$standin_url}
+    done
     $has_domain || settings=("matomo:DomainPath=${domain%/}" ${settings[@]+"${settings[@]}"})
     settings=("sample:StandinUrl=$standin_url" ${settings[@]+"${settings[@]}"})
   fi

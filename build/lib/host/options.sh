@@ -6,6 +6,7 @@ HOST_PORT_RANGE=20000-32767     # where port 0 ("any") looks: below Linux's ephe
 HOST_PROXY_PORT=""
 HOST_OFFICE_PORT=""
 HOST_STANDIN_PORT=0
+HOST_STANDIN_BASE=/
 HOST_STANDIN=auto               # auto: start the stand-in unless --set matomo:DomainPath, or Web.config names a real Matomo
 HOST_SITE="$ROOT/Matomo.Mvc5.Sample"
 HOST_COPY_SITE=false
@@ -33,10 +34,14 @@ options:
   --office-port N   also an "office machine" on 127.0.0.1:N: forwards to the proxy, connecting from 127.0.0.3
                     (needs --proxy-port; 0: any free port)
   --standin-port N  the Matomo stand-in's port (default 0: any free port, chosen by the kernel)
+  --standin-base P  where the stand-in serves Matomo's files (default /), as for a Matomo installed in a folder
+                    (/matomo/); matomo:DomainPath then includes it
+  --standin         start the stand-in even though --set gives matomo:DomainPath (or Web.config names a real Matomo)
   --no-standin      start no stand-in; matomo:DomainPath stays as configured
   --site DIR        the site folder (default Matomo.Mvc5.Sample); --copy-site serves a copy under STATE_DIR
   --set KEY=VALUE   an appSetting for this host, written to the site's App_Data/Host.config (repeatable;
-                    KEY= unsets). With the stand-in, matomo:DomainPath is set to it unless --set gives one.
+                    KEY= unsets). With the stand-in, matomo:DomainPath is set to it unless --set gives one. In a
+                    VALUE, {standin_port} and {standin_url} stand for the stand-in's port and base URL (and start it).
   --owner-pid PID   stop everything by itself once process PID has exited
   --timeout S       how long 'start' waits for the first page (default 180)
 USAGE
@@ -61,6 +66,10 @@ parse_host_options() {
         [[ ${2:-} =~ ^([0-9]+)-([0-9]+)$ ]] && [ "${BASH_REMATCH[1]}" -ge 1024 ] && [ "${BASH_REMATCH[2]}" -le 65535 ] \
           && [ "${BASH_REMATCH[1]}" -le "${BASH_REMATCH[2]}" ] || { say "--port-range needs LOW-HIGH within 1024-65535"; exit 2; }
         HOST_PORT_RANGE=$2; shift 2 ;;
+      --standin-base)
+        [[ ${2:-} =~ ^/([A-Za-z0-9._-]+/)*$ ]] || { say "--standin-base needs a path such as /matomo/"; exit 2; }
+        HOST_STANDIN_BASE=$2; shift 2 ;;
+      --standin) HOST_STANDIN=true; shift ;;
       --no-standin) HOST_STANDIN=false; shift ;;
       --site) [ -d "${2:-}" ] || { say "--site needs a folder"; exit 2; }; HOST_SITE=$(cd "$2" && pwd); shift 2 ;;
       --copy-site) HOST_COPY_SITE=true; shift ;;

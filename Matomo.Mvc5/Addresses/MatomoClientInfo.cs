@@ -1,0 +1,41 @@
+using System;
+using System.Net;
+
+namespace Matomo.Mvc5
+{
+    /// <summary>Who the client of a request is, as far as Matomo is concerned: its address and whether it is internal.</summary>
+    public sealed class MatomoClientInfo
+    {
+        private readonly IpAddressValue _address;
+        private readonly bool _known;
+
+        private MatomoClientInfo(bool known, IpAddressValue address, bool isInternal)
+        {
+            _known = known;
+            _address = address;
+            IsInternal = isInternal;
+        }
+
+        /// <summary>The client address, or <c>null</c> when the forwarding chain does not tell it.</summary>
+        public IPAddress Address => _known ? _address.ToIPAddress() : null;
+
+        /// <summary>True when the client address lies in the internal IPs: tracking is commented out.</summary>
+        public bool IsInternal { get; }
+
+        /// <summary>
+        /// Resolves the client from the peer address and forwarding headers (see <see cref="ClientAddressResolver"/>)
+        /// and checks it against <see cref="MatomoSettings.InternalIps"/>. For a request, use
+        /// <c>HttpContextBase.GetMatomoClient()</c>, which resolves once per request.
+        /// </summary>
+        public static MatomoClientInfo Resolve(MatomoSettings settings, string remoteAddress, string xForwardedFor, string forwarded)
+        {
+            if (settings == null) throw new ArgumentNullException(nameof(settings));
+            bool known = ClientAddressResolver.TryResolve(remoteAddress, xForwardedFor, forwarded, settings.TrustedProxies,
+                settings.ForwardedHeader, out IpAddressValue address);
+            return new MatomoClientInfo(known, address, known && settings.InternalIps.Contains(address));
+        }
+
+        /// <inheritdoc />
+        public override string ToString() => (_known ? _address.ToString() : "unknown") + (IsInternal ? " (internal)" : "");
+    }
+}

@@ -1,0 +1,66 @@
+using System.Linq;
+using System.Reflection;
+
+namespace Matomo.Mvc5
+{
+    public sealed partial class MatomoSettings
+    {
+        /// <summary>The appSettings keys this library reads.</summary>
+        public static class Keys
+        {
+            /// <summary>Matomo server: domain, optional port and URI path, no scheme, no trailing slash.</summary>
+            public const string DomainPath = "matomo:DomainPath";
+            /// <summary>The numeric site id.</summary>
+            public const string SiteId = "matomo:SiteId";
+            /// <summary><c>true</c> pushes <c>disableCookies</c>.</summary>
+            public const string DisableCookies = "matomo:DisableCookies";
+            /// <summary>Client addresses and ranges for which tracking is commented out.</summary>
+            public const string InternalIps = "matomo:InternalIps";
+            /// <summary>The same, shared by every analytics integration; used when <see cref="InternalIps"/> is unset.</summary>
+            public const string AnalyticalInternalIps = "analytical:InternalIps";
+            /// <summary>Identify authenticated users by their name (default true).</summary>
+            public const string AutoIdentify = "analytical:AutoIdentify";
+            /// <summary>Proxies whose forwarding headers are believed.</summary>
+            public const string TrustedProxies = "analytical:TrustedProxies";
+            /// <summary>Which forwarding header to read: <c>auto</c>, <c>X-Forwarded-For</c> or <c>Forwarded</c>.</summary>
+            public const string ForwardedHeader = "analytical:ForwardedHeader";
+            /// <summary>The <c>HttpContext.Items</c> key under which the site keeps the request's CSP nonce.</summary>
+            public const string NonceItemKey = "matomo:NonceItemKey";
+            /// <summary><c>none</c>, <c>tracking</c> or <c>cookies</c>.</summary>
+            public const string RequireConsent = "matomo:RequireConsent";
+            /// <summary>Honour <c>DNT: 1</c> and <c>Sec-GPC: 1</c>.</summary>
+            public const string RespectDoNotTrack = "matomo:RespectDoNotTrack";
+            /// <summary>Push <c>enableLinkTracking</c> (default true).</summary>
+            public const string EnableLinkTracking = "matomo:EnableLinkTracking";
+            /// <summary>Seconds for <c>enableHeartBeatTimer</c>; unset or 0: off.</summary>
+            public const string HeartBeatSeconds = "matomo:HeartBeatSeconds";
+            /// <summary>Load from <c>https://</c> instead of the protocol-relative <c>//</c>.</summary>
+            public const string UseHttps = "matomo:UseHttps";
+            /// <summary>The tracker endpoint, relative to the domain path (default <c>matomo.php</c>).</summary>
+            public const string TrackerPath = "matomo:TrackerPath";
+            /// <summary>The tracker script, relative to the domain path (default <c>matomo.js</c>).</summary>
+            public const string ScriptPath = "matomo:ScriptPath";
+            /// <summary>More sites that receive the same page view: <c>siteId</c> or <c>domainPath|siteId</c> entries.</summary>
+            public const string AdditionalTrackers = "matomo:AdditionalTrackers";
+            /// <summary>A Matomo Tag Manager container id.</summary>
+            public const string ContainerId = "matomo:ContainerId";
+
+            /// <summary>The tracker proxy: the site-relative path it is served under, such as <c>insights</c>; unset: no proxy.</summary>
+            public const string ProxyPath = "matomo:ProxyPath";
+            /// <summary>The absolute URL at which the web server reaches Matomo (default <c>https://</c> + DomainPath + <c>/</c>).</summary>
+            public const string ProxyUpstream = "matomo:ProxyUpstream";
+            /// <summary>The token_auth that lets Matomo accept the visitor address from the proxy; sent only to Matomo.</summary>
+            public const string ProxyTokenAuth = "matomo:ProxyTokenAuth";
+            /// <summary>Seconds the proxy waits for Matomo (default 5).</summary>
+            public const string ProxyTimeoutSeconds = "matomo:ProxyTimeoutSeconds";
+            /// <summary>Seconds after which the proxy refreshes its cached tracker script in the background (default 86400).</summary>
+            public const string ProxyScriptMaxAgeSeconds = "matomo:ProxyScriptMaxAgeSeconds";
+
+            /// <summary>Every key above, read from the constants themselves.</summary>
+            internal static readonly string[] All = typeof(Keys).GetFields(BindingFlags.Public | BindingFlags.Static)
+                .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+                .Select(f => (string)f.GetRawConstantValue())
+                .ToArray();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Specialized;
+
+namespace Matomo.Mvc5
+{
+    /// <summary>
+    /// The Matomo settings of a site: plain data, parsed and validated once from web.config <c>appSettings</c>
+    /// (see <see cref="FromAppSettings"/>), then immutable. Use <see cref="MatomoConfiguration.Current"/> for the
+    /// application's own.
+    /// </summary>
+    public sealed partial class MatomoSettings
+    {
+        /// <summary>Rails' RemoteIp defaults: loopback, private, link-local and unique-local ranges.</summary>
+        public const string DefaultTrustedProxies = "127.0.0.0/8, ::1, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 169.254.0.0/16, fc00::/7, fe80::/10";
+
+        internal MatomoSettings(
+            string domainPath, int? siteId, bool disableCookies, IpRangeList internalIps, bool autoIdentify,
+            IpRangeList trustedProxies, ForwardedHeaderKind forwardedHeader, string nonceItemKey,
+            MatomoConsentMode requireConsent, bool respectDoNotTrack, bool enableLinkTracking, int heartBeatSeconds,
+            bool useHttps, string trackerPath, string scriptPath, IReadOnlyList<MatomoAdditionalTracker> additionalTrackers,
+            string containerId, MatomoProxySettings proxy = null)
+        {
+            Proxy = proxy;
+            DomainPath = domainPath;
+            SiteId = siteId;
+            DisableCookies = disableCookies;
+            InternalIps = internalIps;
+            AutoIdentify = autoIdentify;
+            TrustedProxies = trustedProxies;
+            ForwardedHeader = forwardedHeader;
+            NonceItemKey = nonceItemKey;
+            RequireConsent = requireConsent;
+            RespectDoNotTrack = respectDoNotTrack;
+            EnableLinkTracking = enableLinkTracking;
+            HeartBeatSeconds = heartBeatSeconds;
+            UseHttps = useHttps;
+            TrackerPath = trackerPath;
+            ScriptPath = scriptPath;
+            AdditionalTrackers = additionalTrackers;
+            ContainerId = containerId;
+        }
+
+        /// <summary>
+        /// Parses and validates the settings from <paramref name="appSettings"/> (e.g. <c>ConfigurationManager.AppSettings</c>).
+        /// Unset or empty keys take their defaults.
+        /// </summary>
+        /// <exception cref="MatomoConfigurationException">A key is set but invalid, or a <c>matomo:</c> key looks like a
+        /// typo of one of ours.</exception>
+        public static MatomoSettings FromAppSettings(NameValueCollection appSettings)
+        {
+            if (appSettings == null) throw new ArgumentNullException(nameof(appSettings));
+            return MatomoSettingsParser.Parse(key => appSettings[key], appSettings.AllKeys);
+        }
+
+        /// <summary>The Matomo server (<c>matomo:DomainPath</c>), or <c>null</c> when unset.</summary>
+        public string DomainPath { get; }
+
+        /// <summary>The site id (<c>matomo:SiteId</c>), or <c>null</c> when unset.</summary>
+        public int? SiteId { get; }
+
+        /// <summary>
+        /// Whether anything is rendered: a domain path and a site id or Tag Manager container, or the tracker proxy
+        /// and a site id.
+        /// </summary>
+        public bool IsEnabled => DomainPath != null && (SiteId != null || ContainerId != null) || Proxy != null && SiteId != null;
+
+        /// <summary>The tracker proxy (<c>matomo:Proxy*</c>), or <c>null</c> when <c>matomo:ProxyPath</c> is unset.</summary>
+        public MatomoProxySettings Proxy { get; }
+
+        /// <summary><c>matomo:DisableCookies</c>.</summary>
+        public bool DisableCookies { get; }
+
+        /// <summary><c>matomo:InternalIps</c>, else <c>analytical:InternalIps</c>, else empty.</summary>
+        public IpRangeList InternalIps { get; }
+
+        /// <summary><c>analytical:AutoIdentify</c> (default true).</summary>
+        public bool AutoIdentify { get; }
+
+        /// <summary><c>analytical:TrustedProxies</c> (default <see cref="DefaultTrustedProxies"/>).</summary>
+        public IpRangeList TrustedProxies { get; }
+
+        /// <summary><c>analytical:ForwardedHeader</c> (default <see cref="ForwardedHeaderKind.Auto"/>).</summary>
+        public ForwardedHeaderKind ForwardedHeader { get; }
+
+        /// <summary><c>matomo:NonceItemKey</c>, or <c>null</c>.</summary>
+        public string NonceItemKey { get; }
+
+        /// <summary><c>matomo:RequireConsent</c> (default <see cref="MatomoConsentMode.None"/>).</summary>
+        public MatomoConsentMode RequireConsent { get; }
+
+        /// <summary><c>matomo:RespectDoNotTrack</c>.</summary>
+        public bool RespectDoNotTrack { get; }
+
+        /// <summary><c>matomo:EnableLinkTracking</c> (default true).</summary>
+        public bool EnableLinkTracking { get; }
+
+        /// <summary><c>matomo:HeartBeatSeconds</c>; 0 when off.</summary>
+        public int HeartBeatSeconds { get; }
+
+        /// <summary><c>matomo:UseHttps</c>.</summary>
+        public bool UseHttps { get; }
+
+        /// <summary><c>matomo:TrackerPath</c> (default <c>matomo.php</c>).</summary>
+        public string TrackerPath { get; }
+
+        /// <summary><c>matomo:ScriptPath</c> (default <c>matomo.js</c>).</summary>
+        public string ScriptPath { get; }
+
+        /// <summary><c>matomo:AdditionalTrackers</c>.</summary>
+        public IReadOnlyList<MatomoAdditionalTracker> AdditionalTrackers { get; }
+
+        /// <summary><c>matomo:ContainerId</c>, or <c>null</c>.</summary>
+        public string ContainerId { get; }
+
+        /// <summary>The URL prefix of the Matomo server: <c>//DomainPath/</c> or <c>https://DomainPath/</c>.</summary>
+        public string BaseUrl => DomainPath == null ? null : UrlFor(DomainPath);
+
+        internal string UrlFor(string domainPath) => (UseHttps ? "https://" : "//") + domainPath + "/";
+    }
+}

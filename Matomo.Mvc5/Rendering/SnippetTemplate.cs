@@ -1,0 +1,153 @@
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace Matomo.Mvc5
+{
+    /// <summary>
+    /// The snippet of one <see cref="MatomoSettings"/>, built once by <see cref="MatomoRenderer"/>: constant text with
+    /// three kinds of slot filled per request (the nonce attribute, the page's commands, and the nonce of the scripts
+    /// the snippet inserts).
+    /// </summary>
+    internal sealed class SnippetTemplate
+    {
+        private enum Slot { None, NonceAttribute, PageCommands, NonceStatement }
+
+        private readonly string[] _parts;
+        private readonly Slot[] _slots;
+
+        /// <summary>Builds the template of <paramref name="settings"/>, which must be enabled.</summary>
+        public SnippetTemplate(MatomoSettings settings)
+        {
+            Settings = settings;
+            var builder = new Builder();
+            builder.Write(settings);
+            _parts = builder.Parts.ToArray();
+            _slots = builder.Slots.ToArray();
+        }
+
+        /// <summary>The settings this template was built from.</summary>
+        public MatomoSettings Settings { get; }
+
+        /// <summary>Writes the snippet for <paramref name="page"/>.</summary>
+        public void Write(CharBuffer output, MatomoPageData page)
+        {
+            string nonce = string.IsNullOrEmpty(page.Nonce) ? null : page.Nonce;
+            for (int i = 0; i < _parts.Length; i++)
+            {
+                output.Append(_parts[i]);
+                switch (_slots[i])
+                {
+                    case Slot.NonceAttribute when nonce != null:
+                        output.Append(" nonce=\"");
+                        HtmlEncoder.AppendAttribute(output, nonce);
+                        output.Append('"');
+                        break;
+                    case Slot.NonceStatement when nonce != null:
+                        output.Append(" g.setAttribute(\"nonce\", ");
+                        JavaScriptEncoder.AppendString(output, nonce);
+                        output.Append(");");
+                        break;
+                    case Slot.PageCommands:
+                        MatomoRenderer.WritePageCommands(output, page);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Collects the constant parts between the slots.</summary>
+        private sealed class Builder
+        {
+            private readonly CharBuffer _text = new CharBuffer();
+            public readonly List<string> Parts = new List<string>();
+            public readonly List<Slot> Slots = new List<Slot>();
+
+            public void Write(MatomoSettings s)
+            {
+                // Through the tracker proxy the page names only the site's own proxy path, never the Matomo host.
+                string home = s.Proxy?.PublicPath ?? s.BaseUrl;
+                string trackerName = s.Proxy == null ? s.TrackerPath : ProxyRoute.TrackingName;
+                string scriptName = s.Proxy == null ? s.ScriptPath : ProxyRoute.ScriptName;
+                string baseUrl = JavaScriptEncoder.EncodeString(home);
+                string trackerUrl = "u+" + JavaScriptEncoder.EncodeString(trackerName);
+                _text.Append("<script");
+                Cut(Slot.NonceAttribute);
+                _text.Append(">\nvar _paq = window._paq = window._paq || [];\n");
+                Cut(Slot.PageCommands);
+                if (s.DisableCookies) Push("disableCookies");
+                if (s.RequireConsent == MatomoConsentMode.Tracking) Push("requireConsent");
+                if (s.RequireConsent == MatomoConsentMode.Cookies) Push("requireCookieConsent");
+                if (s.RespectDoNotTrack) Push("setDoNotTrack", true);
+                if (s.SiteId != null)
+                {
+                    string siteId = s.SiteId.Value.ToString(CultureInfo.InvariantCulture);
+                    Push("trackPageView");
+                    if (s.EnableLinkTracking) Push("enableLinkTracking");
+                    if (s.HeartBeatSeconds > 0) Push("enableHeartBeatTimer", s.HeartBeatSeconds);
+                    _text.Append("(function() {\nvar u=").Append(baseUrl).Append(";\n");
+                    Push("setTrackerUrl", new Code(trackerUrl));
+                    Push("setSiteId", siteId);
+                    foreach (MatomoAdditionalTracker t in s.AdditionalTrackers)
+                    {
+                        string url = t.DomainPath == null ? trackerUrl : JavaScriptEncoder.EncodeString(s.UrlFor(t.DomainPath) + s.TrackerPath);
+                        Push("addTracker", new Code(url), t.SiteId.ToString(CultureInfo.InvariantCulture));
+                    }
+                    LoadScript("u+" + JavaScriptEncoder.EncodeString(scriptName));
+                    _text.Append("})();\n");
+                }
+                if (s.ContainerId != null && s.DomainPath != null) // Tag Manager containers are not proxied
+                {
+                    _text.Append("var _mtm = window._mtm = window._mtm || [];\n");
+                    _text.Append("_mtm.push({\"mtm.startTime\": (new Date().getTime()), \"event\": \"mtm.Start\"});\n");
+                    _text.Append("(function() {\n");
+                    LoadScript(JavaScriptEncoder.EncodeString(s.BaseUrl + "js/container_" + s.ContainerId + ".js"));
+                    _text.Append("})();\n");
+                }
+                _text.Append("</script>");
+                if (s.SiteId != null && s.RequireConsent != MatomoConsentMode.Tracking)
+                {
+                    // Without JavaScript no consent can be asked for, so consent-required sites get no image.
+                    _text.Append("\n<noscript><p><img referrerpolicy=\"no-referrer-when-downgrade\" src=\"");
+                    HtmlEncoder.AppendAttribute(_text, home + trackerName + "?idsite=" + s.SiteId.Value.ToString(CultureInfo.InvariantCulture) + "&rec=1");
+                    _text.Append("\" style=\"border:0;\" alt=\"\" /></p></noscript>");
+                }
+                Cut(Slot.None);
+            }
+
+            private void Cut(Slot slot)
+            {
+                Parts.Add(_text.ToString());
+                Slots.Add(slot);
+                _text.Clear();
+            }
+
+            /// <summary><c>_paq.push([method, args...]);</c> with each argument encoded, or written as is when it is <see cref="Code"/>.</summary>
+            private void Push(string method, params object[] args)
+            {
+                _text.Append("_paq.push([");
+                JavaScriptEncoder.AppendString(_text, method);
+                foreach (object a in args)
+                {
+                    _text.Append(", ");
+                    if (a is Code code) _text.Append(code.Text);
+                    else JavaScriptEncoder.AppendValue(_text, a);
+                }
+                _text.Append("]);\n");
+            }
+
+            private void LoadScript(string urlExpression)
+            {
+                _text.Append("var d=document, g=d.createElement(\"script\"), s=d.getElementsByTagName(\"script\")[0];\n");
+                _text.Append("g.async=true; g.src=").Append(urlExpression).Append(";");
+                Cut(Slot.NonceStatement);
+                _text.Append(" s.parentNode.insertBefore(g,s);\n");
+            }
+        }
+
+        /// <summary>A JavaScript expression made here from encoded parts, written without further encoding.</summary>
+        private sealed class Code
+        {
+            public Code(string text) { Text = text; }
+            public string Text { get; }
+        }
+    }
+}

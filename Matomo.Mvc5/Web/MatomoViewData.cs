@@ -1,0 +1,249 @@
+using System;
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Linq.Expressions;
+
+namespace Matomo.Mvc5
+{
+    /// <summary>
+    /// The ViewData (and so ViewBag) entries <c>Html.Matomo()</c> reads, and how their values become page data.
+    /// Every form of an entry goes through one validation, whatever shape carries it (tuple, value tuple, array,
+    /// list, key-value pair, dictionary entry).
+    /// </summary>
+    public static class MatomoViewData
+    {
+        /// <summary>Custom variables: a sequence of <c>(index, name, value[, scope])</c>.</summary>
+        public const string Variables = "matomo_vars";
+        /// <summary>The Matomo user id; present with a null value: no user id.</summary>
+        public const string Identity = "matomo_identity";
+        /// <summary>The user id for every analytics integration; <see cref="Identity"/> wins.</summary>
+        public const string AnalyticalIdentity = "analytical_identity";
+        /// <summary>Custom dimensions: <c>IDictionary&lt;int,string&gt;</c> or a sequence of <c>(id, value)</c>.</summary>
+        public const string Dimensions = "matomo_dimensions";
+        /// <summary>Commands pushed before <c>trackPageView</c>: <see cref="MatomoCommand"/>s or <c>object[]</c> of method and arguments.</summary>
+        public const string Commands = "matomo_commands";
+
+        private const string VariableForm = "(index, name, value[, scope]) with an integer index of 1 or more, string name and value, and scope \"page\" or \"visit\"";
+        private const string DimensionForm = "an IDictionary<int,string> or a sequence of (id, value) pairs with an integer id of 1 or more and a string value";
+        private const string CommandForm = "a sequence of MatomoCommand or object[] { method, arguments... } with a method name such as \"trackEvent\" and string, number, boolean or null arguments";
+
+        /// <summary>The entries, in the order of <see cref="Entry"/>; looked up by length first, then case-insensitively.</summary>
+        private static readonly string[] EntryNames = { Variables, Identity, AnalyticalIdentity, Dimensions, Commands };
+        private static readonly int ShortestName = EntryNames.Min(n => n.Length), LongestName = EntryNames.Max(n => n.Length);
+        private enum Entry { Variables, Identity, AnalyticalIdentity, Dimensions, Commands }
+
+        private static readonly ConcurrentDictionary<Type, Func<object, object[]>> PartReaders = new ConcurrentDictionary<Type, Func<object, object[]>>();
+
+        /// <summary>
+        /// Reads every entry of <paramref name="viewData"/> into <paramref name="page"/> in one pass, and tells whether
+        /// an identity entry was present (then it decides the user id, even when it is null).
+        /// </summary>
+        /// <exception cref="MatomoViewDataException">An entry is malformed.</exception>
+        internal static bool ReadInto(IDictionary<string, object> viewData, MatomoPageData page)
+        {
+            object variables = null, dimensions = null, commands = null, identity = null, analyticalIdentity = null;
+            bool hasIdentity = false, hasAnalyticalIdentity = false;
+            if (viewData.Count == 0) return false;
+            foreach (KeyValuePair<string, object> pair in viewData)
+            {
+                string key = pair.Key;
+                if (key == null || key.Length < ShortestName || key.Length > LongestName) continue;
+                for (int i = 0; i < EntryNames.Length; i++)
+                {
+                    string name = EntryNames[i];
+                    if (key.Length != name.Length || !string.Equals(key, name, StringComparison.OrdinalIgnoreCase)) continue;
+                    switch ((Entry)i)
+                    {
+                        case Entry.Variables: variables = pair.Value; break;
+                        case Entry.Dimensions: dimensions = pair.Value; break;
+                        case Entry.Commands: commands = pair.Value; break;
+                        case Entry.Identity: identity = pair.Value; hasIdentity = true; break;
+                        case Entry.AnalyticalIdentity: analyticalIdentity = pair.Value; hasAnalyticalIdentity = true; break;
+                    }
+                    break;
+                }
+            }
+            if (variables != null) ReadVariables(variables, page.VariableList);
+            if (dimensions != null) ReadDimensions(dimensions, page.DimensionList);
+            if (commands != null) ReadCommands(commands, page.CommandList);
+            if (hasIdentity) page.UserId = ReadIdentity(identity);
+            else if (hasAnalyticalIdentity) page.UserId = ReadIdentity(analyticalIdentity);
+            return hasIdentity || hasAnalyticalIdentity;
+        }
+
+        /// <summary>Reads <c>matomo_vars</c> into <paramref name="target"/>.</summary>
+        /// <exception cref="MatomoViewDataException">The value or one of its items is malformed.</exception>
+        public static void ReadVariables(object value, ICollection<CustomVariable> target)
+        {
+            int position = 0;
+            foreach (object item in Sequence(Variables, value, VariableForm))
+            {
+                position++;
+                target.Add(item as CustomVariable ?? ToVariable(item, position));
+            }
+        }
+
+        private static CustomVariable ToVariable(object item, int position)
+        {
+            object[] parts = Parts(item);
+            string Fail(string what) => $"item {position} ({Describe(item)}): {what}; expected {VariableForm}";
+            if (parts == null || parts.Length < 3 || parts.Length > 4)
+                throw new MatomoViewDataException(Variables, Fail(parts == null ? "not a tuple or array" : $"has {parts.Length} parts"));
+            if (!TryInteger(parts[0], out int index) || index < 1)
+                throw new MatomoViewDataException(Variables, Fail($"the index {Describe(parts[0])} is not an integer of 1 or more"));
+            if (!(parts[1] is string name))
+                throw new MatomoViewDataException(Variables, Fail($"the name {Describe(parts[1])} is not a string"));
+            if (!(parts[2] is string text))
+                throw new MatomoViewDataException(Variables, Fail($"the value {Describe(parts[2])} is not a string"));
+            var scope = CustomVariableScope.Page;
+            if (parts.Length == 4)
+            {
+                if ("page".Equals(parts[3] as string, StringComparison.OrdinalIgnoreCase)) scope = CustomVariableScope.Page;
+                else if ("visit".Equals(parts[3] as string, StringComparison.OrdinalIgnoreCase)) scope = CustomVariableScope.Visit;
+                else if (parts[3] is CustomVariableScope s && (s == CustomVariableScope.Page || s == CustomVariableScope.Visit)) scope = s;
+                else throw new MatomoViewDataException(Variables, Fail($"the scope {Describe(parts[3])} is not \"page\" or \"visit\""));
+            }
+            return new CustomVariable(index, name, text, scope);
+        }
+
+        /// <summary>Reads <c>matomo_dimensions</c> into <paramref name="target"/>.</summary>
+        /// <exception cref="MatomoViewDataException">The value or one of its items is malformed.</exception>
+        public static void ReadDimensions(object value, ICollection<CustomDimension> target)
+        {
+            int position = 0;
+            if (value is IDictionary dictionary)
+            {
+                IDictionaryEnumerator e = dictionary.GetEnumerator();
+                while (e.MoveNext()) target.Add(ToDimension(e.Key, e.Value, ++position));
+                return;
+            }
+            foreach (object item in Sequence(Dimensions, value, DimensionForm))
+            {
+                position++;
+                if (item is CustomDimension cd) { target.Add(cd); continue; }
+                object[] parts = Parts(item);
+                if (parts == null || parts.Length != 2)
+                    throw new MatomoViewDataException(Dimensions, $"item {position} ({Describe(item)}): {(parts == null ? "not a pair" : $"has {parts.Length} parts")}; expected {DimensionForm}");
+                target.Add(ToDimension(parts[0], parts[1], position));
+            }
+        }
+
+        private static CustomDimension ToDimension(object id, object value, int position)
+        {
+            string Fail(string what) => $"item {position} ({Describe(id)}, {Describe(value)}): {what}; expected {DimensionForm}";
+            if (!TryInteger(id, out int number) || number < 1)
+                throw new MatomoViewDataException(Dimensions, Fail($"the id {Describe(id)} is not an integer of 1 or more"));
+            if (value != null && !(value is string))
+                throw new MatomoViewDataException(Dimensions, Fail($"the value {Describe(value)} is not a string"));
+            return new CustomDimension(number, (string)value);
+        }
+
+        /// <summary>Reads <c>matomo_commands</c> into <paramref name="target"/>.</summary>
+        /// <exception cref="MatomoViewDataException">The value or one of its items is malformed.</exception>
+        public static void ReadCommands(object value, ICollection<MatomoCommand> target)
+        {
+            int position = 0;
+            foreach (object item in Sequence(Commands, value, CommandForm))
+            {
+                position++;
+                if (item is MatomoCommand command) { target.Add(command); continue; }
+                object[] parts = Parts(item);
+                if (parts == null || parts.Length == 0)
+                    throw new MatomoViewDataException(Commands, $"item {position} ({Describe(item)}): not a MatomoCommand or array; expected {CommandForm}");
+                if (!(parts[0] is string method))
+                    throw new MatomoViewDataException(Commands, $"item {position} ({Describe(item)}): the first part must be the method name; expected {CommandForm}");
+                try
+                {
+                    target.Add(new MatomoCommand(method, parts.Skip(1).ToArray()));
+                }
+                catch (ArgumentException e)
+                {
+                    throw new MatomoViewDataException(Commands, $"item {position}: {FirstLine(e.Message)}");
+                }
+            }
+        }
+
+        /// <summary>
+        /// The identity entry's value as a user id: <c>null</c> or an empty string gives none; other values are
+        /// converted with the invariant culture.
+        /// </summary>
+        public static string ReadIdentity(object value)
+        {
+            string id = value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture);
+            return string.IsNullOrEmpty(id) ? null : id;
+        }
+
+        private static string FirstLine(string message)
+        {
+            int end = message.IndexOfAny(new[] { '\r', '\n' });
+            return end < 0 ? message : message.Substring(0, end);
+        }
+
+        private static IEnumerable Sequence(string entry, object value, string form)
+        {
+            if (value == null) return Enumerable.Empty<object>();
+            if (value is string || !(value is IEnumerable sequence))
+                throw new MatomoViewDataException(entry, $"{Describe(value)} is not a sequence; expected a sequence of {form}");
+            return sequence;
+        }
+
+        /// <summary>
+        /// The parts of a Tuple, ValueTuple (read by name, so net462 users need no System.ValueTuple), KeyValuePair,
+        /// array or list; <c>null</c> for anything else.
+        /// </summary>
+        internal static object[] Parts(object item)
+        {
+            switch (item)
+            {
+                case null: return null;
+                case string _: return null;
+                case object[] array: return array;
+                case IList list: return list.Cast<object>().ToArray();
+            }
+            Func<object, object[]> reader = PartReaders.GetOrAdd(item.GetType(), CreatePartReader);
+            return reader?.Invoke(item);
+        }
+
+        /// <summary>A compiled reader of a tuple's or pair's members into an array, or <c>null</c> for other types.</summary>
+        private static Func<object, object[]> CreatePartReader(Type type)
+        {
+            string name = type.IsGenericType ? type.GetGenericTypeDefinition().FullName : null;
+            string[] members;
+            if (name == typeof(KeyValuePair<,>).FullName) members = new[] { "Key", "Value" };
+            else if (name != null && (name.StartsWith("System.Tuple`", StringComparison.Ordinal) || name.StartsWith("System.ValueTuple`", StringComparison.Ordinal))
+                     && type.GetGenericArguments().Length <= 7)
+                members = Enumerable.Range(1, type.GetGenericArguments().Length).Select(i => "Item" + i).ToArray();
+            else return null;
+
+            ParameterExpression item = Expression.Parameter(typeof(object), "item");
+            UnaryExpression typed = Expression.Convert(item, type);
+            var values = members.Select(m => (Expression)Expression.Convert(Expression.PropertyOrField(typed, m), typeof(object)));
+            return Expression.Lambda<Func<object, object[]>>(Expression.NewArrayInit(typeof(object), values), item).Compile();
+        }
+
+        private static bool TryInteger(object value, out int result)
+        {
+            switch (value)
+            {
+                case int i: result = i; return true;
+                case long l when l >= int.MinValue && l <= int.MaxValue: result = (int)l; return true;
+                case short s: result = s; return true;
+                case byte b: result = b; return true;
+                case sbyte sb: result = sb; return true;
+                case ushort us: result = us; return true;
+                case uint ui when ui <= int.MaxValue: result = (int)ui; return true;
+                default: result = 0; return false;
+            }
+        }
+
+        private static string Describe(object value)
+        {
+            if (value == null) return "null";
+            if (value is string s) return "\"" + (s.Length > 40 ? s.Substring(0, 40) + "..." : s) + "\"";
+            return Convert.ToString(value, CultureInfo.InvariantCulture) + " : " + value.GetType().Name;
+        }
+    }
+}
