@@ -11,7 +11,7 @@ apt_install chromium chromium-driver
 log "building"
 dotnet build "$ROOT/Matomo.Mvc5.sln" -c "$CONFIGURATION" -nologo -v quiet
 log "running every test"
-OUTPUT=$ROOT/.test-output.log
+OUTPUT=${TEST_OUTPUT:-$ROOT/.test-output.log}   # dotnet test's output, kept for a look after the run
 status=0
 dotnet test "$ROOT/Matomo.Mvc5.sln" -c "$CONFIGURATION" --no-build -nologo --logger "console;verbosity=normal" "$@" \
   2>&1 | tee "$OUTPUT" || status=$?

@@ -48,7 +48,11 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         public void Stop()
         {
             try { _browser?.Dispose(); }
-            finally { _host?.Dispose(); }
+            finally
+            {
+                _host?.Dispose();
+                SampleHost.DeleteRunDirectory();
+            }
         }
 
         [SetUp]

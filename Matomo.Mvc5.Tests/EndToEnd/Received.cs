@@ -31,6 +31,8 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         /// <summary>For "commands": {"phase", "commands", "sent", "held"} as the stand-in's script reported them.</summary>
         public JsonElement Data { get; set; }
         public int Status { get; set; }
+        /// <summary>The fault the stand-in played ("reset", "slow 200 ms" ...), null if none.</summary>
+        public string Fault { get; set; }
 
         /// <summary>The header's value, whatever the case of its name; null if absent.</summary>
         public string Header(string name) =>

@@ -72,32 +72,8 @@ start_host() {
   say "fastcgi-mono-server4: $site"
   start_process mono "$state" fastcgi-mono-server4 --applications="/:$site" --socket="unix:$sock" \
     --logfile="$state/logs/fastcgi.log" --loglevels=Standard
-  local asked=("$HOST_PORT" ${HOST_PROXY_PORT:+"$HOST_PROXY_PORT"} ${HOST_OFFICE_PORT:+"$HOST_OFFICE_PORT"})
-  local ports=() failed=() p attempt status free
-  for attempt in $(seq 1 20); do
-    ports=()
-    for p in "${asked[@]}"; do
-      if [ "$p" = 0 ]; then
-        free=$(pick_ports 1 "$HOST_PORT_RANGE" ${ports[@]+"${ports[@]}"} ${failed[@]+"${failed[@]}"}) || fail
-        ports+=("$free")
-      else
-        ports+=("$p")
-      fi
-    done
-    write_nginx_conf "$state" "$sock" "${ports[@]}"
-    status=0
-    start_nginx "$state" || status=$?
-    [ $status -eq 0 ] && break
-    if [ $status -eq 98 ] && [[ " ${asked[*]} " == *" 0 "* ]]; then
-      say "a port of ${ports[*]} was taken meanwhile; choosing again"
-      failed+=("${ports[@]}")
-      continue
-    fi
-    say "nginx did not start; logs in $state/logs:"
-    tail -n 20 "$state/logs/nginx-error.log" "$state/logs/nginx.out" >&2
-    fail
-  done
-  [ $status -eq 0 ] || { say "no free ports after 20 attempts"; fail; }
+  start_nginx_on_ports "$state" "$sock" "$HOST_PORT" ${HOST_PROXY_PORT:+"$HOST_PROXY_PORT"} ${HOST_OFFICE_PORT:+"$HOST_OFFICE_PORT"} || fail
+  local ports=("${NGINX_PORTS[@]}")
   [ -z "$HOST_OWNER" ] || start_watchdog "$state" "$HOST_OWNER"
 
   local url="http://127.0.0.1:${ports[0]}/"

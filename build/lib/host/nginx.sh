@@ -89,3 +89,38 @@ start_nginx() {
   grep -q 'Address already in use' "$state/logs/nginx-error.log" "$state/logs/nginx.out" 2>/dev/null && return 98
   return 1
 }
+
+# start_nginx_on_ports STATE SOCKET PORT [PROXY_PORT [OFFICE_PORT]]: writes the configuration and starts nginx on
+# those ports, a 0 meaning any free port of HOST_PORT_RANGE (ports.sh). Should another process bind a chosen port
+# before nginx does, nginx fails to start, and the ports are chosen again (at most 20 times). Sets NGINX_PORTS to the
+# ports nginx listens on, in the same order.
+start_nginx_on_ports() {
+  local state=$1 sock=$2
+  shift 2
+  local asked=("$@") failed=() p attempt status free
+  for attempt in $(seq 1 20); do
+    NGINX_PORTS=()
+    for p in "${asked[@]}"; do
+      if [ "$p" = 0 ]; then
+        free=$(pick_port "$HOST_PORT_RANGE" "$HOST_PORT_SCAN_FROM" ${NGINX_PORTS[@]+"${NGINX_PORTS[@]}"} ${failed[@]+"${failed[@]}"}) || return 1
+        NGINX_PORTS+=("$free")
+      else
+        NGINX_PORTS+=("$p")
+      fi
+    done
+    write_nginx_conf "$state" "$sock" "${NGINX_PORTS[@]}"
+    status=0
+    start_nginx "$state" || status=$?
+    [ $status -eq 0 ] && return 0
+    if [ $status -eq 98 ] && [[ " ${asked[*]} " == *" 0 "* ]]; then
+      say "a port of ${NGINX_PORTS[*]} was taken meanwhile; choosing again"
+      failed+=("${NGINX_PORTS[@]}")
+      continue
+    fi
+    say "nginx did not start; logs in $state/logs:"
+    tail -n 20 "$state/logs/nginx-error.log" "$state/logs/nginx.out" >&2
+    return 1
+  done
+  say "no free ports after 20 attempts"
+  return 1
+}

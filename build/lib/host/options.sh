@@ -3,6 +3,7 @@
 # Defaults; PORT is the environment's choice for ./build.sh sample.
 HOST_PORT=${PORT:-8080}
 HOST_PORT_RANGE=20000-32767     # where port 0 ("any") looks: below Linux's ephemeral ports (32768-60999)
+HOST_PORT_SCAN_FROM=""          # where the search starts: a random port of the range unless --port-scan-from
 HOST_PROXY_PORT=""
 HOST_OFFICE_PORT=""
 HOST_STANDIN_PORT=0
@@ -28,7 +29,8 @@ Internal: ./build.sh sample, ./build.sh load and the end-to-end tests run it. Bu
 options:
   --port N          the site, on http://127.0.0.1:N (default $PORT or 8080); 0: any free port, chosen again
                     should another process take it first
-  --port-range A-B  where port 0 looks (default 20000-32767)
+  --port-range A-B  where port 0 looks (default 20000-32767), from a random port of the range onwards, or from
+                    --port-scan-from N
   --proxy-port N    also a reverse proxy on 127.0.0.1:N that connects to the site from 127.0.0.2 and appends the
                     client to X-Forwarded-For, as a real proxy does (0: any free port)
   --office-port N   also an "office machine" on 127.0.0.1:N: forwards to the proxy, connecting from 127.0.0.3
@@ -71,6 +73,7 @@ parse_host_options() {
         HOST_STANDIN_BASE=$2; shift 2 ;;
       --standin) HOST_STANDIN=true; shift ;;
       --no-standin) HOST_STANDIN=false; shift ;;
+      --port-scan-from) [ $# -ge 2 ] && is_port "$2" || { say "--port-scan-from needs a port number"; exit 2; }; HOST_PORT_SCAN_FROM=$2; shift 2 ;;
       --site) [ -d "${2:-}" ] || { say "--site needs a folder"; exit 2; }; HOST_SITE=$(cd "$2" && pwd); shift 2 ;;
       --copy-site) HOST_COPY_SITE=true; shift ;;
       --set) [[ ${2:-} == *=* ]] || { say "--set needs KEY=VALUE"; exit 2; }; HOST_SETTINGS+=("$2"); shift 2 ;;
