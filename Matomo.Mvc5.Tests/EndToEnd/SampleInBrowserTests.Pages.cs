@@ -47,11 +47,12 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             _browser.SetViewport(1280, 1000);
             try
             {
+                SignIn(VisitorName, _features);   // the header with the longest it has: a name and the sign-out button
                 _browser.Open(_features.Url("/"));
                 var pages = _browser.Driver.FindElements(By.CssSelector("nav a")).Select(a => a.GetAttribute("href")).ToList();
                 Assert.That(pages, Has.Count.GreaterThanOrEqualTo(10), "the menu lists the Sample's pages");
                 pages.Add(_features.Url("/Csp/WithoutNonce"));
-                pages.Add(_features.Url("/Account/SignedIn"));   // redirects to the sign-in page: not signed in
+                pages.Add(_features.Url("/Account/SignedIn"));
                 foreach (var page in pages)
                 {
                     _browser.Open(page);
@@ -69,7 +70,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                                  windowWidth: window.innerWidth };");
                     string title = _browser.Driver.Title;
                     if (!string.IsNullOrEmpty(shots))
-                        _browser.Screenshot(Path.Combine(shots, new Uri(page).AbsolutePath.Trim('/').Replace('/', '-') + ".png"));
+                        _browser.Screenshot(Path.Combine(shots, (new Uri(page).AbsolutePath.Trim('/').Replace('/', '-') is var name && name != "" ? name : "Home") + ".png"));
                     Assert.That((long)layout["windowWidth"], Is.EqualTo(1280L), "the window is 1280 px wide");
                     Assert.That((IEnumerable<object>)layout["wrapped"], Is.Empty, title + ": menu entries on more than one line");
                     Assert.That((IEnumerable<object>)layout["scrolling"], Is.Empty, title + ": boxes that scroll sideways");

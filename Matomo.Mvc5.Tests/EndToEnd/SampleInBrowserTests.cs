@@ -363,9 +363,9 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         }
 
         /// <summary>Signs in through the Sample's form, as a person would; returns the URL of the page it lands on.</summary>
-        private string SignIn(string name)
+        private string SignIn(string name, SampleHost host = null)
         {
-            _browser.Open(_site.Url("/Account/SignIn"));
+            _browser.Open((host ?? _site).Url("/Account/SignIn"));
             _browser.Driver.FindElement(By.Id("userName")).SendKeys(name);
             _browser.Driver.FindElement(By.CssSelector("#sign-in button")).Click();
             WaitForPage(path => path == "/Account/SignedIn", "the signed-in page");
