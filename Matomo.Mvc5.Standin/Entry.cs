@@ -3,8 +3,11 @@ using System.Text.Json;
 
 namespace Matomo.Mvc5.Standin
 {
-    /// <summary>One request the stand-in received, as the viewer shows it and /standin/received returns it (JSON).</summary>
-    internal sealed class Entry
+    /// <summary>
+    /// One request the stand-in received, as the viewer shows it and standin/received returns it (JSON). The tests read
+    /// that JSON into this same type (Matomo.Mvc5.Tests/EndToEnd/Received.cs adds their helpers).
+    /// </summary>
+    internal class Entry
     {
         /// <summary>1, 2, 3 ... in the order of arrival, until the process ends (Clear does not reset it).</summary>
         public long Id { get; set; }

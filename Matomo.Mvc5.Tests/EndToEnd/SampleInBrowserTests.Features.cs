@@ -34,7 +34,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         /// <summary>The "event" of each _mtm event a Tag Manager container reported for <paramref name="page"/>.</summary>
         private static List<string> ContainerEvents(IEnumerable<Received> received, string page) =>
             received.Where(r => r.Kind == "commands" && r.Phase == "mtm" && r.Page == page)
-                .SelectMany(r => r.Data.GetProperty("commands").EnumerateArray())
+                .SelectMany(r => r.Commands.EnumerateArray())
                 .Select(e => e.TryGetProperty("event", out var name) ? name.GetString() : "(no event) " + e.GetRawText())
                 .ToList();
 
@@ -286,7 +286,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             var received = WaitForContainer(_container, page);
 
             Assert.That(ContainerEvents(received, page), Is.EqualTo(new[] { "mtm.Start" }));
-            var start = received.First(r => r.Kind == "commands" && r.Phase == "mtm").Data.GetProperty("commands")[0];
+            var start = received.First(r => r.Kind == "commands" && r.Phase == "mtm").Commands[0];
             Assert.That(start.GetProperty("mtm.startTime").ValueKind, Is.EqualTo(JsonValueKind.Number));
             Assert.That(_browser.FetchedResources().Where(u => u.StartsWith(_container.StandinUrl) && u.EndsWith(".js")),
                 Is.EqualTo(new[] { ContainerUrl(_container, ContainerId) }), "only the container: no matomo.js");

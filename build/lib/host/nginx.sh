@@ -1,5 +1,25 @@
 # build/lib/sample-host.sh: nginx's configuration and start (sourced). Nothing here touches the system's nginx.
 
+# relay_block LISTEN_PORT TO_PORT FROM_ADDRESS forward|plain: an nginx server that relays 127.0.0.1:LISTEN_PORT to
+# 127.0.0.1:TO_PORT, connecting from FROM_ADDRESS; "forward" also appends its client to X-Forwarded-For.
+relay_block() {
+  cat <<CONF
+
+  server {
+    listen 127.0.0.1:$1;
+    location / {
+      proxy_pass http://127.0.0.1:$2;
+      proxy_bind $3;
+      proxy_set_header Host \$http_host;
+CONF
+  if [ "$4" = forward ]; then cat <<'CONF'
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+CONF
+  fi
+  printf '    }\n  }\n'
+}
+
 # write_nginx_conf STATE SOCKET PORT [PROXY_PORT [OFFICE_PORT]]: STATE/nginx/nginx.conf.
 write_nginx_conf() {
   local state=$1 sock=$2 port=$3 proxy_port=${4:-} office_port=${5:-} user_line=""
@@ -40,34 +60,11 @@ http {
     }
   }
 CONF
-    if [ -n "$proxy_port" ]; then cat <<CONF
-
-  # A reverse proxy in front of the site, seen by it as the peer 127.0.0.2.
-  server {
-    listen 127.0.0.1:$proxy_port;
-    location / {
-      proxy_pass http://127.0.0.1:$port;
-      proxy_bind 127.0.0.2;
-      proxy_set_header Host \$http_host;
-      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto \$scheme;
-    }
-  }
-CONF
-    fi
-    if [ -n "$office_port" ]; then cat <<CONF
-
-  # An "office machine" at 127.0.0.3 browsing through the proxy: it only relays, adding no header.
-  server {
-    listen 127.0.0.1:$office_port;
-    location / {
-      proxy_pass http://127.0.0.1:$proxy_port;
-      proxy_bind 127.0.0.3;
-      proxy_set_header Host \$http_host;
-    }
-  }
-CONF
-    fi
+    # A reverse proxy in front of the site, seen by it as the peer 127.0.0.2, that appends its client to
+    # X-Forwarded-For as a real proxy does; and an "office machine" at 127.0.0.3 browsing through that proxy,
+    # which only relays (it adds no header).
+    [ -z "$proxy_port" ] || relay_block "$proxy_port" "$port" 127.0.0.2 forward
+    [ -z "$office_port" ] || relay_block "$office_port" "$proxy_port" 127.0.0.3 plain
     echo '}'
   } >"$state/nginx/nginx.conf"
 }
