@@ -101,7 +101,8 @@ namespace Matomo.Mvc5.Tests.Proxy
         {
             using (var upstream = new LoopbackUpstream(r => new UpstreamReply { Hang = true }))
             {
-                TrackerProxy proxy = NewProxy(upstream.Url, o => o.Timeout = Timeout);
+                // All 200 at Matomo at once (above the default limit of requests waiting on it: see the next tests).
+                TrackerProxy proxy = NewProxy(upstream.Url, o => { o.Timeout = Timeout; o.MaxConcurrentForwards = 1000; });
                 ThreadPool.GetAvailableThreads(out int workersBefore, out _);
                 var watch = Stopwatch.StartNew();
                 Task<ProxyResponse>[] all = Enumerable.Range(0, 200)
@@ -117,6 +118,81 @@ namespace Matomo.Mvc5.Tests.Proxy
                 Assert.That(watch.Elapsed, Is.LessThan(Timeout + Margin + Margin));
                 Assert.That(upstream.Received.Count, Is.GreaterThan(100), "the requests really were in flight at once");
             }
+        }
+
+        [Test]
+        public void Beyond_the_limit_of_requests_waiting_on_matomo_tracking_is_answered_harmlessly_at_once([Values(true, false)] bool image)
+        {
+            const int limit = 10, requests = 30;
+            using (var upstream = new LoopbackUpstream(r => new UpstreamReply { Hang = true }))
+            {
+                TrackerProxy proxy = NewProxy(upstream.Url, o => { o.Timeout = Timeout + Timeout; o.MaxConcurrentForwards = limit; });
+                Task<ProxyResponse>[] waiting = Enumerable.Range(0, limit)
+                    .Select(i => proxy.HandleAsync(Get("matomo.php", "idsite=4&rec=1&r=" + i + (image ? "" : "&send_image=0"))))
+                    .ToArray();
+                Assert.That(SpinWait.SpinUntil(() => upstream.Received.Count == limit, Timeout + Margin), Is.True, "the first ones wait on Matomo");
+                Assert.That(proxy.Forwarding, Is.EqualTo(limit));
+
+                var watch = Stopwatch.StartNew();
+                ProxyResponse[] beyond = Enumerable.Range(limit, requests - limit)
+                    .Select(i => proxy.Run(Get("matomo.php", "idsite=4&rec=1&r=" + i + (image ? "" : "&send_image=0"))))
+                    .ToArray();
+                TimeSpan took = watch.Elapsed;
+
+                foreach (ProxyResponse r in beyond) AssertHarmless(r, image);
+                Assert.That(took, Is.LessThan(Timeout), "answered without waiting on Matomo");
+                Assert.That(waiting.Any(t => t.IsCompleted), Is.False, "the first ones still wait");
+                Assert.That(upstream.Received.Count, Is.EqualTo(limit), "none of the others reached Matomo");
+
+                Assert.That(Task.WaitAll(waiting, Timeout + Timeout + Margin), Is.True);
+                foreach (Task<ProxyResponse> t in waiting) AssertHarmless(t.Result, image);
+                Assert.That(proxy.Forwarding, Is.Zero, "every slot is given back, also after a timeout");
+            }
+        }
+
+        [Test]
+        public void Slots_are_given_back_after_answers_and_faults_so_later_requests_reach_matomo()
+        {
+            using (var upstream = new LoopbackUpstream(r => UpstreamReply.Text(r.Target.Contains("fail") ? 500 : 204, "")))
+            {
+                TrackerProxy proxy = NewProxy(upstream.Url, o => o.MaxConcurrentForwards = 1);
+                for (int i = 0; i < 5; i++)
+                {
+                    proxy.Run(Get("matomo.php", "idsite=4&rec=1&send_image=0&action_name=fail" + i));
+                    proxy.Run(Get("matomo.php", "idsite=4&rec=1&send_image=0&action_name=ok" + i));
+                }
+                Assert.That(upstream.Received.Count, Is.EqualTo(10), "one at a time, each reached Matomo");
+                Assert.That(proxy.Forwarding, Is.Zero);
+            }
+        }
+
+        [Test]
+        public void The_threads_of_requests_waiting_on_matomo_are_reserved_in_the_pool_once()
+        {
+            ThreadPool.GetMinThreads(out int before, out int portsBefore);
+            int forwards = before + 8; // more than any limit reserved so far in this process
+            TrackerProxy.ReserveThreads(forwards);
+            ThreadPool.GetMinThreads(out int after, out int portsAfter);
+            Assert.That(after, Is.EqualTo(Math.Min(MaxWorkers(), Environment.ProcessorCount + forwards)));
+            Assert.That(portsAfter, Is.EqualTo(portsBefore));
+
+            TrackerProxy.ReserveThreads(forwards); // again, as after an application restart: no more
+            TrackerProxy.ReserveThreads(4);        // a smaller limit: never lowered
+            ThreadPool.GetMinThreads(out int again, out _);
+            Assert.That(again, Is.EqualTo(after));
+        }
+
+        private static int MaxWorkers()
+        {
+            ThreadPool.GetMaxThreads(out int workers, out _);
+            return workers;
+        }
+
+        [Test]
+        public void Default_limit_is_a_quarter_of_the_pools_worker_threads()
+        {
+            Assert.That(TrackerProxyOptions.DefaultMaxConcurrentForwards(), Is.EqualTo(Math.Max(4, MaxWorkers() / 4)));
+            Assert.That(new TrackerProxyOptions().MaxConcurrentForwards, Is.EqualTo(TrackerProxyOptions.DefaultMaxConcurrentForwards()));
         }
     }
 }

@@ -22,6 +22,7 @@ namespace Matomo.Mvc5
         private readonly Uri _trackerUrl;
         private readonly string _upstreamText;
         private readonly byte[][] _tokenForms;
+        private int _forwarding;
 
         public TrackerProxy(TrackerProxyOptions options)
         {
@@ -30,11 +31,32 @@ namespace Matomo.Mvc5
             _upstreamText = options.Upstream.AbsoluteUri;
             Script = new ScriptCache(options);
             UpstreamClient.Prepare(options.Upstream);
+            ReserveThreads(options.MaxConcurrentForwards);
             _tokenForms = options.TokenAuth == null
                 ? new byte[0][]
                 : new[] { options.TokenAuth, FormPairs.Encode(options.TokenAuth), Uri.EscapeDataString(options.TokenAuth).Replace("%20", "+") }
                     .Distinct().Select(Encoding.UTF8.GetBytes).ToArray();
         }
+
+        /// <summary>
+        /// Raises the thread pool's minimum of worker threads to at least one per processor (the pool's own default)
+        /// plus <paramref name="forwards"/>, never lowering it, so that the threads of requests waiting on Matomo are
+        /// there at once: hosts that keep a thread for each request until it ends (Mono's System.Web does, async handler
+        /// or not) would otherwise grow the pool one thread at a time while the site's pages queue behind them. Threads
+        /// are still created only when needed. A target rather than an increment: the same after an application restart.
+        /// </summary>
+        internal static void ReserveThreads(int forwards)
+        {
+            lock (ReserveGate)
+            {
+                ThreadPool.GetMinThreads(out int workers, out int ports);
+                ThreadPool.GetMaxThreads(out int maxWorkers, out _);
+                int target = Math.Min(maxWorkers, Environment.ProcessorCount + forwards);
+                if (workers < target) ThreadPool.SetMinThreads(target, ports);
+            }
+        }
+
+        private static readonly object ReserveGate = new object();
 
         private static TrackerProxy _last;
         private MatomoSettings _source;
@@ -90,7 +112,31 @@ namespace Matomo.Mvc5
 
         private static ProxyResponse MethodNotAllowed(string allow) => ProxyResponse.Text(405, "Method not allowed").With("Allow", allow);
 
+        /// <summary>How many tracking requests wait on Matomo now (tests read it).</summary>
+        internal int Forwarding => Volatile.Read(ref _forwarding);
+
         private async Task<ProxyResponse> ForwardAsync(ProxyRequest request, string body)
+        {
+            // A bulkhead: while Matomo is slow or hangs, at most MaxConcurrentForwards requests wait on it; the others
+            // get the harmless answer at once, so that waiting hits never take the threads the site's pages need.
+            if (Interlocked.Increment(ref _forwarding) > _options.MaxConcurrentForwards)
+            {
+                Interlocked.Decrement(ref _forwarding);
+                Trace.TraceWarning("Matomo proxy: tracking request not forwarded: "
+                                   + _options.MaxConcurrentForwards.ToString(CultureInfo.InvariantCulture) + " already wait on Matomo");
+                return ProxyResponse.Harmless(IsImageRequest(request.Method, request.Query));
+            }
+            try
+            {
+                return await ForwardNowAsync(request, body).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _forwarding);
+            }
+        }
+
+        private async Task<ProxyResponse> ForwardNowAsync(ProxyRequest request, string body)
         {
             TrackingRequestRewriter.Result rewritten = TrackingRequestRewriter.Rewrite(
                 request.Query, body, request.ClientAddress ?? "0.0.0.0", _options.TokenAuth);

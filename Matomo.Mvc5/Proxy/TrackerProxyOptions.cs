@@ -38,6 +38,23 @@ namespace Matomo.Mvc5
         /// <summary>The largest tracker script accepted from Matomo.</summary>
         public int MaxScriptBytes { get; set; } = 4 * 1024 * 1024;
 
+        /// <summary>
+        /// The most tracking requests that may wait on Matomo at once; further ones are answered harmlessly at once
+        /// (not forwarded). Default: <see cref="DefaultMaxConcurrentForwards"/>.
+        /// </summary>
+        public int MaxConcurrentForwards { get; set; } = DefaultMaxConcurrentForwards();
+
+        /// <summary>
+        /// A quarter of the thread pool's worker threads (at least 4): on hosts that keep a thread for each request
+        /// until it ends, async handler or not (Mono's System.Web does), requests waiting on a hanging Matomo can never
+        /// take more than that from the site's pages.
+        /// </summary>
+        public static int DefaultMaxConcurrentForwards()
+        {
+            System.Threading.ThreadPool.GetMaxThreads(out int workers, out _);
+            return Math.Max(4, workers / 4);
+        }
+
         /// <summary>The clock (tests turn it).</summary>
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
     }
