@@ -1,0 +1,134 @@
+# build/load.sh's proxy scenario (sourced; uses its HOST, STATE, OUT, MACHINE, THREADS, CONNECTIONS and wrk.sh).
+#
+# One copy of the Sample with the tracker proxy on (matomo:ProxyPath=insights, matomo:ProxyUpstream = its Matomo
+# stand-in, a token, so that cip and token_auth are added as in production). In each round, in each mode, three
+# variants in turn (order rotated from round to round):
+#   P  tracking requests through the site's proxy:   http://127.0.0.1:PORT/insights/matomo.php?...
+#   D  the same requests straight to the stand-in:   STANDIN/matomo.php?...
+#   F  the site's floor on the proxy path without Matomo: the cached matomo.js revalidated (304 from memory)
+# Modes: latency (1 thread, 1 connection: nothing queues, p50 is what one hit costs) and throughput (THREADS
+# threads, CONNECTIONS connections). Every run of P must deliver each hit to the stand-in (its journal numbers the
+# requests it receives), F none; a harmless 204 for a hit that never reached Matomo counts as an error.
+
+PROXY_TOKEN=0123456789abcdef0123456789abcdef
+PROXY_DURATION=${LOAD_PROXY_DURATION:-10}
+PROXY_ROUNDS=${LOAD_PROXY_ROUNDS:-3}
+TRACKING_LUA="$ROOT/build/lib/load-tracking.lua"
+
+# standin_last_id STANDIN_URL AFTER: the number of the last request the stand-in recorded, or AFTER if none since.
+standin_last_id() {
+  local id
+  id=$(curl -fsS "${1}standin/received?after=$2" | grep -o '"Id":[0-9]*' | tail -n 1 | cut -d: -f2)
+  echo "${id:-$2}"
+}
+
+# load_proxy PORT: runs the scenario on the site's port PORT; writes $OUT/proxy.md and $OUT/proxy/*.
+load_proxy() {
+  local port=$1 out=$OUT/proxy state=$STATE/proxy
+  mkdir -p "$out"
+  log "proxy scenario: the Sample with the tracker proxy on $port, in front of its Matomo stand-in"
+  bash "$HOST" start "$state" --port "$port" --copy-site --owner-pid $$ --set matomo:ProxyPath=insights \
+    --set "matomo:ProxyUpstream={standin_url}" --set "matomo:ProxyTokenAuth=$PROXY_TOKEN" >/dev/null
+  local site="http://127.0.0.1:$port" standin
+  standin=$(sed -n 's/^standin_url=//p' "$state/host.env")
+
+  # The set-up works as it should: the page points at the proxy and names no Matomo host; a hit through the proxy
+  # reaches the stand-in with the visitor's address and the token; the script is cached and revalidated.
+  curl -fsS "$site/" >"$out/page.html"
+  sed -n '/var _paq/,/<\/noscript>/p' "$out/page.html" >"$out/snippet.html"
+  grep -q 'var u="/insights/"' "$out/snippet.html" && grep -q 'src="/insights/matomo.php?' "$out/snippet.html" \
+    || { echo "the snippet does not point at the proxy" >&2; exit 1; }
+  ! grep -q "${standin#http://}" "$out/snippet.html" || { echo "the snippet names the stand-in" >&2; exit 1; }
+  curl -fsS -o /dev/null "$site/insights/matomo.php?idsite=1&rec=1&send_image=0&action_name=load-check"
+  curl -fsS "${standin}standin/received" | grep -q '"action_name":"load-check","cip":"127.0.0.1","token_auth":"'"$PROXY_TOKEN"'"' \
+    || { echo "the stand-in did not get the proxied hit with cip and token_auth" >&2; exit 1; }
+  local etag
+  etag=$(curl -fsS -D - -o /dev/null "$site/insights/matomo.js" | tr -d '\r' | awk 'tolower($1)=="etag:"{print $2}')
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$site/insights/matomo.js")" = 304 ] \
+    || { echo "the proxy does not revalidate its cached script" >&2; exit 1; }
+
+  local standin_base=${standin%/} standin_path
+  standin_path=/${standin#http://*/}
+  # variant_run FILE VARIANT THREADS CONNECTIONS SECONDS
+  variant_run() {
+    case $2 in
+      P) wrk_run "$1" "$3" "$4" "$5" "$site" -- "$TRACKING_LUA" track /insights/matomo.php ;;
+      D) wrk_run "$1" "$3" "$4" "$5" "$standin_base" -- "$TRACKING_LUA" track "${standin_path}matomo.php" ;;
+      F) wrk_run "$1" "$3" "$4" "$5" "$site" -- "$TRACKING_LUA" revalidate /insights/matomo.js "$etag" ;;
+    esac
+  }
+
+  log "proxy scenario: warming up (5 s each)"
+  local v
+  for v in P D F; do variant_run "$out/warmup-$v.txt" "$v" "$THREADS" "$CONNECTIONS" 5; done
+
+  local round mode order threads connections f before after last
+  last=$(standin_last_id "$standin" 0)
+  : >"$out/figures.txt"
+  for round in $(seq 1 "$PROXY_ROUNDS"); do
+    for mode in latency throughput; do
+      threads=1; connections=1
+      [ $mode = throughput ] && { threads=$THREADS; connections=$CONNECTIONS; }
+      case $((round % 3)) in 1) order="P D F" ;; 2) order="D F P" ;; 0) order="F P D" ;; esac
+      for v in $order; do
+        log "proxy scenario: round $round, $mode, $v for ${PROXY_DURATION}s"
+        f="$out/wrk-$round-$mode-$v.txt"
+        before=$last
+        variant_run "$f" "$v" "$threads" "$connections" "$PROXY_DURATION"
+        sleep 1 # let the last hits in flight arrive
+        after=$(standin_last_id "$standin" "$before")
+        last=$after
+        echo "$round $mode $v $(wrk_figure "$f" requests) $(wrk_figure "$f" rps) $(wrk_figure "$f" p50) $(wrk_figure "$f" p99)" \
+             "$(wrk_figure "$f" non2xx) $(wrk_figure "$f" socket) $((after - before))" >>"$out/figures.txt"
+      done
+    done
+  done
+
+  {
+    echo "## Tracker proxy: tracking requests through the site's proxy and straight to Matomo"
+    echo
+    echo "$MACHINE, wrk from loopback, ${PROXY_DURATION}s a run, $PROXY_ROUNDS rounds; latency mode: 1 thread, 1 connection; throughput mode: $THREADS threads, $CONNECTIONS connections."
+    echo "P: \`GET /insights/matomo.php?idsite=1&rec=1&...\` (a page view as matomo.js sends it: build/lib/load-tracking.lua) through the site's proxy to its Matomo stand-in (cip and token_auth added);"
+    echo "D: the same requests straight to the stand-in; F: the site's floor on the proxy path without Matomo (\`/insights/matomo.js\` revalidated: 304 from the proxy's memory)."
+    echo "Delivered: requests the stand-in received during the run (each P hit must arrive; F asks Matomo nothing)."
+    echo
+    echo "| Round | Mode | Variant | Requests | Req/s | p50 | p99 | Non-2xx | Socket errors | Delivered to Matomo |"
+    echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    awk '{ printf "| %s | %s | %s | %s | %s | %s ms | %s ms | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }' "$out/figures.txt"
+    echo
+    awk -v connections="$CONNECTIONS" '
+      function median(list, n,   i, j, t, a) { split(list, a, " "); n = 0; for (i in a) if (a[i] != "") n++
+        for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j] + 0 < a[j-1] + 0; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+      {
+        k = $2 " " $3; rps[k] = rps[k] " " $5; p50[k] = p50[k] " " $6; p99[k] = p99[k] " " $7
+        r = $1 " " $2; if ($3 == "P") { pp50[r] = $6; pp99[r] = $7 } if ($3 == "D") { dp50[r] = $6; dp99[r] = $7 }
+        errors += $8 + $9
+        if ($3 == "P" && $4 > $10) undelivered += $4 - $10
+        if ($3 == "F") toMatomo += $10
+      }
+      END {
+        for (r in pp50) { split(r, x, " "); d50[x[2]] = d50[x[2]] " " (pp50[r] - dp50[r]); d99[x[2]] = d99[x[2]] " " (pp99[r] - dp99[r]) }
+        printf "| Mode | Variant | Median req/s | Median p50 | Median p99 |\n| --- | --- | ---: | ---: | ---: |\n"
+        split("latency throughput", modes, " "); split("P D F", vs, " ")
+        for (m = 1; m <= 2; m++) for (v = 1; v <= 3; v++) { k = modes[m] " " vs[v]
+          printf "| %s | %s | %.1f | %.2f ms | %.2f ms |\n", modes[m], vs[v], median(rps[k]), median(p50[k]), median(p99[k]) }
+        printf "\n| Figure | Measured | Target | Verdict |\n| --- | ---: | ---: | --- |\n"
+        a50 = median(p50["latency P"]) - median(p50["latency D"]); a99 = median(p99["latency P"]) - median(p99["latency D"])
+        f50 = median(p50["latency F"]) - median(p50["latency D"])
+        printf "| Added latency at p50, one connection (median P - median D) | %.2f ms | < 2 ms | %s |\n", a50, a50 < 2 ? "met" : "**MISSED**"
+        printf "| Added latency at p50, one connection, median over rounds of P_i - D_i | %.2f ms | (cross-check) | |\n", median(d50["latency"])
+        printf "| Added latency at p99, one connection | %.2f ms | (reported) | |\n", a99
+        printf "| of which the site itself (floor F - D at p50: nginx, fastcgi-mono-server4, System.Web, no Matomo) | %.2f ms | (reported) | |\n", f50
+        printf "| Added latency at p50 / p99 under throughput load (%s) | %.2f ms / %.2f ms | (reported) | |\n", connections " connections",
+          median(p50["throughput P"]) - median(p50["throughput D"]), median(p99["throughput P"]) - median(p99["throughput D"])
+        printf "| Req/s through the proxy / straight to Matomo, throughput load | %.1f / %.1f | (reported) | |\n", median(rps["throughput P"]), median(rps["throughput D"])
+        printf "| Non-2xx responses + socket errors, all runs | %d | 0 | %s |\n", errors, errors == 0 ? "met" : "**MISSED**"
+        printf "| Proxied hits that did not reach Matomo | %d | 0 | %s |\n", undelivered, undelivered == 0 ? "met" : "**MISSED**"
+        printf "| Requests to Matomo during the floor runs (the script is served from memory) | %d | 0 | %s |\n", toMatomo, toMatomo == 0 ? "met" : "**MISSED**"
+      }' "$out/figures.txt"
+    echo
+    echo "Command: \`./build.sh load proxy\` (LOAD_PROXY_DURATION=$PROXY_DURATION LOAD_PROXY_ROUNDS=$PROXY_ROUNDS LOAD_CONNECTIONS=$CONNECTIONS LOAD_THREADS=$THREADS); raw wrk output in artifacts/load/proxy/."
+  } >"$OUT/proxy.md"
+  bash "$HOST" stop "$state"
+}
