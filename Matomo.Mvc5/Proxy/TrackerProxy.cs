@@ -103,7 +103,7 @@ namespace Matomo.Mvc5
             if (request.Method == "POST")
             {
                 if (request.ContentLength > _options.MaxRequestBodyBytes) return ProxyResponse.Text(413, "Request body too large");
-                byte[] bytes = request.Body == null ? new byte[0] : await ReadCappedAsync(request.Body, _options.MaxRequestBodyBytes).ConfigureAwait(false);
+                byte[] bytes = request.Body == null ? new byte[0] : await ReadCappedAsync(request.Body, request.ContentLength, _options.MaxRequestBodyBytes).ConfigureAwait(false);
                 if (bytes == null) return ProxyResponse.Text(413, "Request body too large");
                 body = Encoding.UTF8.GetString(bytes);
             }
@@ -140,7 +140,7 @@ namespace Matomo.Mvc5
         {
             TrackingRequestRewriter.Result rewritten = TrackingRequestRewriter.Rewrite(
                 request.Query, body, request.ClientAddress ?? "0.0.0.0", _options.TokenAuth);
-            bool image = IsImageRequest(request.Method, request.Query);
+            bool image = request.Method == "GET" && !rewritten.NoImage; // as IsImageRequest, without parsing the query again
 
             var uri = new Uri(_trackerUrl.AbsoluteUri + (rewritten.Query.Length > 0 ? "?" + rewritten.Query : ""));
             var message = new HttpRequestMessage(rewritten.Body == null ? HttpMethod.Get : HttpMethod.Post, uri);
@@ -208,9 +208,20 @@ namespace Matomo.Mvc5
             return output.ToArray();
         }
 
-        /// <summary>Reads all of <paramref name="stream"/>, or null as soon as it holds more than <paramref name="max"/> bytes.</summary>
-        private static async Task<byte[]> ReadCappedAsync(Stream stream, int max)
+        /// <summary>
+        /// Reads all of <paramref name="stream"/>, or null as soon as it holds more than <paramref name="max"/> bytes.
+        /// With a declared length (<paramref name="declared"/> &gt; 0, at most <paramref name="max"/>), into one array of that size.
+        /// </summary>
+        private static async Task<byte[]> ReadCappedAsync(Stream stream, long declared, int max)
         {
+            if (declared > 0 && declared <= max)
+            {
+                var exact = new byte[declared];
+                int total = 0, n;
+                while (total < exact.Length && (n = await stream.ReadAsync(exact, total, exact.Length - total).ConfigureAwait(false)) > 0) total += n;
+                if (total < exact.Length) Array.Resize(ref exact, total);
+                return exact;
+            }
             var buffer = new MemoryStream();
             var chunk = new byte[8192];
             int read;

@@ -32,6 +32,7 @@ namespace Matomo.Mvc5
             HttpRequest request = context.Request;
             string rawUrl = request.RawUrl ?? "";
             int q = rawUrl.IndexOf('?');
+            bool post = request.HttpMethod == "POST"; // only a POST's length matters (and reading it costs on Mono)
             var proxyRequest = new ProxyRequest
             {
                 Method = request.HttpMethod,
@@ -40,9 +41,9 @@ namespace Matomo.Mvc5
                 Headers = request.Headers,
                 ClientAddress = MatomoHttpContextExtensions.GetClient(new HttpContextWrapper(context), _settings).Address?.ToString(),
                 IsSecure = request.IsSecureConnection,
-                ContentLength = request.ContentLength > 0 ? request.ContentLength : (request.Headers["Transfer-Encoding"] != null ? -1 : 0),
+                ContentLength = !post ? 0 : request.ContentLength > 0 ? request.ContentLength : (request.Headers["Transfer-Encoding"] != null ? -1 : 0),
             };
-            if (request.HttpMethod == "POST" && proxyRequest.ContentLength != 0) proxyRequest.Body = OpenBody(request);
+            if (post && proxyRequest.ContentLength != 0) proxyRequest.Body = OpenBody(request);
             ProxyResponse response = await _proxy.HandleAsync(proxyRequest).ConfigureAwait(true);
             await WriteAsync(context.Response, response).ConfigureAwait(true);
         }

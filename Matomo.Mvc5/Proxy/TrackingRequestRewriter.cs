@@ -22,6 +22,8 @@ namespace Matomo.Mvc5
             public string Body;
             /// <summary>Whether the body is a bulk request (JSON).</summary>
             public bool IsBulk;
+            /// <summary>Whether the query asks for no image in answer (<c>send_image=0</c>).</summary>
+            public bool NoImage;
         }
 
         /// <summary>
@@ -39,10 +41,11 @@ namespace Matomo.Mvc5
         public static Result Rewrite(string query, string body, string visitIp, string token)
         {
             FormPairs get = FormPairs.Parse(query);
+            bool noImage = get.Get("send_image", out string sendImage) == FormPairs.State.String && sendImage == "0";
             if (string.IsNullOrEmpty(body)) body = null;
             if (token == null)
             {
-                return new Result { Query = get.ToString(), Body = body == null || IsBulk(body) ? body : FormPairs.Parse(body).ToString(), IsBulk = IsBulk(body) };
+                return new Result { Query = get.ToString(), Body = body == null || IsBulk(body) ? body : FormPairs.Parse(body).ToString(), IsBulk = IsBulk(body), NoImage = noImage };
             }
             if (IsBulk(body))
             {
@@ -50,7 +53,7 @@ namespace Matomo.Mvc5
                 string urlToken = get.Get("token_auth", out string t) == FormPairs.State.String && t.Length > 0 ? t : null;
                 string rewritten = RewriteBulk(body, visitIp, token, urlToken);
                 get.Remove("token_auth");
-                return new Result { Query = get.ToString(), Body = rewritten, IsBulk = true };
+                return new Result { Query = get.ToString(), Body = rewritten, IsBulk = true, NoImage = noImage };
             }
 
             FormPairs post = FormPairs.Parse(body);
@@ -70,7 +73,7 @@ namespace Matomo.Mvc5
                 post.Remove("token_auth");
                 get.Add("token_auth", token);
             }
-            return new Result { Query = get.ToString(), Body = body == null ? null : post.ToString() };
+            return new Result { Query = get.ToString(), Body = body == null ? null : post.ToString(), NoImage = noImage };
         }
 
         /// <summary>A non-empty <c>token_auth</c> or <c>cip</c> string, or any authentication-only parameter at all.</summary>

@@ -79,25 +79,46 @@ namespace Matomo.Mvc5
                 if (response.Content != null) Collect(result.Headers, response.Content.Headers);
                 long? declared = response.Content?.Headers.ContentLength;
                 if (declared > maxBodyBytes) throw new UpstreamFault(UpstreamFault.Kinds.TooLarge, null);
-                if (response.Content == null)
+                if (response.Content == null || declared == 0 || result.Status == 204 || result.Status == 304)
                 {
-                    result.Body = new byte[0];
+                    // No body to read (Matomo's usual answer to a tracking request is 204): nothing more to wait for.
+                    result.Body = NoBody;
                     return result;
                 }
                 using (Stream body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
                 {
-                    var buffer = new MemoryStream();
-                    var chunk = new byte[16384];
-                    int read;
-                    while ((read = await body.ReadAsync(chunk, 0, chunk.Length, token).ConfigureAwait(false)) > 0)
-                    {
-                        if (buffer.Length + read > maxBodyBytes) throw new UpstreamFault(UpstreamFault.Kinds.TooLarge, null);
-                        buffer.Write(chunk, 0, read);
-                    }
-                    result.Body = buffer.ToArray();
+                    result.Body = declared.HasValue
+                        ? await ReadDeclaredAsync(body, (int)declared.Value, token).ConfigureAwait(false)
+                        : await ReadCappedAsync(body, maxBodyBytes, token).ConfigureAwait(false);
                 }
                 return result;
             }
+        }
+
+        private static readonly byte[] NoBody = new byte[0];
+
+        /// <summary>A body of declared length: into one array of that size (shorter if the stream ends early).</summary>
+        private static async Task<byte[]> ReadDeclaredAsync(Stream body, int length, CancellationToken token)
+        {
+            var buffer = new byte[length];
+            int total = 0, read;
+            while (total < length && (read = await body.ReadAsync(buffer, total, length - total, token).ConfigureAwait(false)) > 0) total += read;
+            if (total < length) Array.Resize(ref buffer, total);
+            return buffer;
+        }
+
+        /// <summary>A body of unknown length (chunked), at most <paramref name="max"/> bytes, else <see cref="UpstreamFault.Kinds.TooLarge"/>.</summary>
+        private static async Task<byte[]> ReadCappedAsync(Stream body, int max, CancellationToken token)
+        {
+            var buffer = new MemoryStream();
+            var chunk = new byte[4096];
+            int read;
+            while ((read = await body.ReadAsync(chunk, 0, chunk.Length, token).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > max) throw new UpstreamFault(UpstreamFault.Kinds.TooLarge, null);
+                buffer.Write(chunk, 0, read);
+            }
+            return buffer.ToArray();
         }
 
         private static void Collect(List<KeyValuePair<string, string>> into, System.Net.Http.Headers.HttpHeaders headers)
