@@ -255,6 +255,24 @@ namespace Matomo.Mvc5.Tests.Proxy
         }
 
         [Test]
+        public void Answers_of_undeclared_length_and_of_none_are_passed_on_whole([Values(0, 43, 2500)] int length, [Values] bool chunked)
+        {
+            byte[] body = Enumerable.Range(0, length).Select(i => (byte)('a' + i % 26)).ToArray();
+            _upstream.Reply = r => new UpstreamReply { Body = body, Chunked = chunked }.With("Content-Type", "application/octet-stream");
+            ProxyResponse r = NewProxy(_upstream.Url).Run(Get("matomo.php", "idsite=4&rec=1&send_image=0"));
+            Assert.That(r.Status, Is.EqualTo(200));
+            Assert.That(r.Body ?? new byte[0], Is.EqualTo(body));
+        }
+
+        [Test]
+        public void Oversized_upstream_answer_is_not_passed_on_even_chunked()
+        {
+            _upstream.Reply = r => new UpstreamReply { Body = new byte[300 * 1024], Chunked = true }.With("Content-Type", "text/plain");
+            ProxyResponse r = NewProxy(_upstream.Url).Run(Get("matomo.php", "idsite=4&rec=1&send_image=0"));
+            Assert.That(r.Status, Is.EqualTo(204));
+        }
+
+        [Test]
         public void Oversized_upstream_answer_is_not_passed_on()
         {
             _upstream.Reply = r => new UpstreamReply { Body = new byte[300 * 1024] }.With("Content-Type", "text/plain");

@@ -56,6 +56,8 @@ namespace Matomo.Mvc5.Tests.Support
         public bool Reset { get; set; }
         /// <summary>Send the headers, then stop sending the body half-way (and hang).</summary>
         public bool HangInBody { get; set; }
+        /// <summary>Send the body chunked (<c>Transfer-Encoding: chunked</c>, 1,000-byte chunks) instead of with a Content-Length.</summary>
+        public bool Chunked { get; set; }
 
         public UpstreamReply With(string name, string value)
         {
@@ -155,9 +157,23 @@ namespace Matomo.Mvc5.Tests.Support
                     var head = new StringBuilder();
                     head.Append("HTTP/1.1 ").Append(reply.Status).Append(" X\r\n");
                     foreach (var h in reply.Headers) head.Append(h.Key).Append(": ").Append(h.Value).Append("\r\n");
-                    head.Append("Content-Length: ").Append(reply.Body.Length).Append("\r\n\r\n");
+                    head.Append(reply.Chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + reply.Body.Length).Append("\r\n\r\n");
                     byte[] headBytes = Encoding.GetEncoding("ISO-8859-1").GetBytes(head.ToString());
                     await stream.WriteAsync(headBytes, 0, headBytes.Length).ConfigureAwait(false);
+                    if (reply.Chunked)
+                    {
+                        for (int at = 0; at < reply.Body.Length; at += 1000)
+                        {
+                            int size = Math.Min(1000, reply.Body.Length - at);
+                            byte[] sizeLine = Encoding.ASCII.GetBytes(size.ToString("x") + "\r\n");
+                            await stream.WriteAsync(sizeLine, 0, sizeLine.Length).ConfigureAwait(false);
+                            await stream.WriteAsync(reply.Body, at, size).ConfigureAwait(false);
+                            await stream.WriteAsync(new byte[] { 13, 10 }, 0, 2).ConfigureAwait(false);
+                        }
+                        byte[] last = Encoding.ASCII.GetBytes("0\r\n\r\n");
+                        await stream.WriteAsync(last, 0, last.Length).ConfigureAwait(false);
+                        continue;
+                    }
                     if (reply.HangInBody)
                     {
                         await stream.WriteAsync(reply.Body, 0, reply.Body.Length / 2).ConfigureAwait(false);
