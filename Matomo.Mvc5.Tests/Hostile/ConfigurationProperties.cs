@@ -21,6 +21,7 @@ namespace Matomo.Mvc5.Tests.Hostile
         {
             MatomoSettings.Keys.DisableCookies, MatomoSettings.Keys.AutoIdentify, MatomoSettings.Keys.RespectDoNotTrack,
             MatomoSettings.Keys.EnableLinkTracking, MatomoSettings.Keys.UseHttps,
+            MatomoSettings.Keys.SecureCookie, MatomoSettings.Keys.EnableJSErrorTracking,
         };
 
         private static readonly string[] IpLists = { MatomoSettings.Keys.InternalIps, MatomoSettings.Keys.AnalyticalInternalIps, MatomoSettings.Keys.TrustedProxies };
@@ -57,6 +58,22 @@ namespace Matomo.Mvc5.Tests.Hostile
                     return Poisoned(c => AsciiAlnum(c) || "._~-/".IndexOf(c) >= 0) || v.StartsWith("/") ? false : (bool?)null;
                 case MatomoSettings.Keys.AdditionalTrackers:
                     return Poisoned(c => AsciiAlnum(c) || "._-:/[]~%!$()*+=@|, \t\r\n;".IndexOf(c) >= 0) ? false : (bool?)null;
+                // The page API's keys (issue 10).
+                case MatomoSettings.Keys.ExcludedRoles:
+                    return v.Split(',').Select(role => role.Trim()).All(role => role.Length > 0 && !role.Any(char.IsControl));
+                case MatomoSettings.Keys.ExcludedPaths:
+                    return Poisoned(c => AsciiAlnum(c) || "._~-/%!$()*+,;=@ \t\r\n".IndexOf(c) >= 0)
+                        || v.Split(new[] { ',', ';', ' ', '\t', '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries).Any(p => !p.StartsWith("~")) ? false : (bool?)null;
+                case MatomoSettings.Keys.CookieDomain:
+                    return Poisoned(c => AsciiAlnum(c) || "._-*".IndexOf(c) >= 0) ? false : (bool?)null;
+                case MatomoSettings.Keys.Domains:
+                    return Poisoned(c => AsciiAlnum(c) || "._-*/~%!$()+=@, \t\r\n;".IndexOf(c) >= 0) ? false : (bool?)null;
+                case MatomoSettings.Keys.CrossDomainLinking:
+                    return v.Equals("false", StringComparison.OrdinalIgnoreCase); // true needs matomo:Domains, which Base() lacks
+                case MatomoSettings.Keys.VisitorCookieTimeout:
+                    return Poisoned(c => c >= '0' && c <= '9') ? false : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int t) ? t >= 1 : (bool?)false;
+                case MatomoSettings.Keys.CookieSameSite:
+                    return new[] { "lax", "strict" }.Contains(v.ToLowerInvariant()); // None needs matomo:SecureCookie, which Base() lacks
             }
             if (Booleans.Contains(key)) return v.Equals("true", StringComparison.OrdinalIgnoreCase) || v.Equals("false", StringComparison.OrdinalIgnoreCase);
             if (IpLists.Contains(key)) return Poisoned(c => c < 128 && Uri.IsHexDigit(c) || ":./, \t\r\n;".IndexOf(c) >= 0) ? false : (bool?)null;
@@ -78,6 +95,13 @@ namespace Matomo.Mvc5.Tests.Hostile
                 case MatomoSettings.Keys.ScriptPath: return Gen.Elements("matomo.php", "js/tracker.js", "a/b/c.x", "piwik.js");
                 case MatomoSettings.Keys.AdditionalTrackers: return Gen.Elements("7", "7, other.example.com|3", "a.example|1;b.example:81/m|2");
                 case MatomoSettings.Keys.NonceItemKey: return Nasty.String;
+                case MatomoSettings.Keys.ExcludedRoles: return Gen.Elements("Administrators", "Admins, Content Editors", " staff ;x ");
+                case MatomoSettings.Keys.ExcludedPaths: return Gen.Elements("~/admin", "~/admin/, ~/internal/reports", "~/", "~/a;~/b");
+                case MatomoSettings.Keys.CookieDomain: return Gen.Elements("*.example.com", ".example.com", "example.com", "a_b.example");
+                case MatomoSettings.Keys.Domains: return Gen.Elements("*.example.com", "example.com, shop.example.org/store", "a.example;b.example/x/y");
+                case MatomoSettings.Keys.CrossDomainLinking: return Gen.Elements("false", "FALSE", " False ");
+                case MatomoSettings.Keys.VisitorCookieTimeout: return Gen.Choose(1, int.MaxValue).Select(i => i.ToString(CultureInfo.InvariantCulture));
+                case MatomoSettings.Keys.CookieSameSite: return Gen.Elements("Lax", "strict", " STRICT ");
             }
             if (Booleans.Contains(key)) return Gen.Elements("true", "false", "TRUE", " False ");
             if (IpLists.Contains(key)) return Gen.Elements("10.0.0.0/8", "192.0.2.7, 2001:db8::/32", "::1;127.0.0.1 fe80::/10", "0.0.0.0/0", "::/0");
@@ -162,6 +186,17 @@ namespace Matomo.Mvc5.Tests.Hostile
                 case MatomoSettings.Keys.TrustedProxies: Assert.That(s.TrustedProxies.Entries, Is.EqualTo(v.Split(new[] { ',', ' ', '\t', '\r', '\n', ';' }, StringSplitOptions.RemoveEmptyEntries)), context); break;
                 case MatomoSettings.Keys.InternalIps:
                 case MatomoSettings.Keys.AnalyticalInternalIps: Assert.That(s.InternalIps.Entries, Is.EqualTo(v.Split(new[] { ',', ' ', '\t', '\r', '\n', ';' }, StringSplitOptions.RemoveEmptyEntries)), context); break;
+                case MatomoSettings.Keys.ExcludedRoles: Assert.That(s.ExcludedRoles, Is.EqualTo(v.Split(',').Select(r => r.Trim())), context); break;
+                case MatomoSettings.Keys.ExcludedPaths:
+                    Assert.That(s.ExcludedPaths, Is.EqualTo(v.Split(new[] { ',', ' ', '\t', '\r', '\n', ';' }, StringSplitOptions.RemoveEmptyEntries)
+                        .Select(p => p.Length > 2 ? p.TrimEnd('/') : "~/")), context); break;
+                case MatomoSettings.Keys.CookieDomain: Assert.That(s.CookieDomain, Is.EqualTo(v), context); break;
+                case MatomoSettings.Keys.Domains: Assert.That(s.Domains, Is.EqualTo(v.Split(new[] { ',', ' ', '\t', '\r', '\n', ';' }, StringSplitOptions.RemoveEmptyEntries)), context); break;
+                case MatomoSettings.Keys.CrossDomainLinking: Assert.That(s.CrossDomainLinking, Is.EqualTo(bool.Parse(v)), context); break;
+                case MatomoSettings.Keys.VisitorCookieTimeout: Assert.That(s.VisitorCookieTimeout, Is.EqualTo(int.Parse(v, CultureInfo.InvariantCulture)), context); break;
+                case MatomoSettings.Keys.SecureCookie: Assert.That(s.SecureCookie, Is.EqualTo(bool.Parse(v)), context); break;
+                case MatomoSettings.Keys.CookieSameSite: Assert.That(s.CookieSameSite.ToString(), Is.EqualTo(v).IgnoreCase, context); break;
+                case MatomoSettings.Keys.EnableJSErrorTracking: Assert.That(s.EnableJSErrorTracking, Is.EqualTo(bool.Parse(v)), context); break;
             }
         }
 

@@ -35,9 +35,9 @@ namespace Matomo.Mvc5.Tests.Hostile
             public string Nonce;
             public MatomoSuppression Suppression;
 
-            public MatomoPageData ToPage()
+            public MatomoPage ToPage()
             {
-                var page = new MatomoPageData { UserId = UserId, Nonce = Nonce, Suppression = Suppression };
+                var page = new MatomoPage { UserId = UserId, Nonce = Nonce, Suppression = Suppression };
                 foreach (var v in Variables) page.CustomVariables.Add(v);
                 foreach (var d in Dimensions) page.CustomDimensions.Add(d);
                 foreach (var c in Commands) page.Commands.Add(c);
@@ -114,7 +114,7 @@ namespace Matomo.Mvc5.Tests.Hostile
             lock (Baselines)
             {
                 if (!Baselines.TryGetValue(site, out Snippet s))
-                    Baselines[site] = s = Snippet.Parse(MatomoRenderer.Render(Sites[site].Settings, new MatomoPageData()));
+                    Baselines[site] = s = Snippet.Parse(MatomoRenderer.Render(Sites[site].Settings, new MatomoPage()));
                 return s;
             }
         }
@@ -199,7 +199,7 @@ namespace Matomo.Mvc5.Tests.Hostile
         {
             Nasty.Check(AnyFiniteDouble.ArrayOf(50), 200, values =>
             {
-                var page = new MatomoPageData();
+                var page = new MatomoPage();
                 page.Commands.Add(new MatomoCommand("trackEvent", values.Cast<object>().ToArray()));
                 Snippet snippet = Snippet.Parse(MatomoRenderer.Render(Sites[0].Settings, page));
                 AssertSameCommands(new[] { snippet.Commands[0] }, new[] { new object[] { "trackEvent" }.Concat(values.Cast<object>()).ToArray() }, "doubles");
@@ -214,7 +214,7 @@ namespace Matomo.Mvc5.Tests.Hostile
         {
             Snippet snippet = Snippet.Parse(html);
             Assert.That(snippet.Structure, Is.EqualTo(new[] { "#comment" }), context);
-            MatomoPageData tracked = c.ToPage();
+            MatomoPage tracked = c.ToPage();
             tracked.Suppression = MatomoSuppression.None;
             string notice = c.Suppression == MatomoSuppression.InternalAddress ? MatomoRenderer.InternalAddressComment : MatomoRenderer.DoNotTrackComment;
             string expected = notice.Substring("<!--".Length) + "\n" + MatomoRenderer.Render(settings, tracked) + "\n";

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 
 namespace Matomo.Mvc5
@@ -102,12 +103,12 @@ namespace Matomo.Mvc5
                 case ushort _:
                 case uint _:
                 case ulong _:
-                case decimal _:
                     output.Append(((IFormattable)value).ToString(null, CultureInfo.InvariantCulture)); return true;
+                case decimal m: AppendDecimal(output, m); return true;
                 case float f when !float.IsNaN(f) && !float.IsInfinity(f):
                     output.Append(RoundTrip(f)); return true;
                 case double d when !double.IsNaN(d) && !double.IsInfinity(d):
-                    output.Append(RoundTrip(d)); return true;
+                    AppendDouble(output, d); return true;
                 case float _:
                 case double _:
                     error = "a number must be finite, but was " + Convert.ToString(value, CultureInfo.InvariantCulture);
@@ -145,6 +146,39 @@ namespace Matomo.Mvc5
             int divisor = 1;
             while (value / divisor >= 10) divisor *= 10;
             for (; divisor > 0; divisor /= 10) output.Append((char)('0' + value / divisor % 10));
+        }
+
+        /// <summary>The invariant form with no exponent and no trailing zeros: 12.5, 0.07, 1000.</summary>
+        private const string DecimalFormat = "0.############################";
+
+        /// <summary>
+        /// Appends a decimal as a JavaScript number: invariant digits and point whatever the current culture, no
+        /// trailing zeros (12.50m is 12.5), and 0 for negative zero.
+        /// </summary>
+        public static void AppendDecimal(CharBuffer output, decimal value)
+        {
+            if (value == decimal.Truncate(value) && value >= int.MinValue && value <= int.MaxValue)
+            {
+                AppendInteger(output, (int)value); // the usual whole price, without allocating (and -0m is 0)
+                return;
+            }
+            output.Append(value.ToString(DecimalFormat, CultureInfo.InvariantCulture));
+        }
+
+        /// <summary>Appends a finite double as a JavaScript number that reads back as the same double.</summary>
+        /// <exception cref="ArgumentException">It is NaN or infinite (checked where it entered: a defect).</exception>
+        public static void AppendDouble(CharBuffer output, double value)
+        {
+            if (double.IsNaN(value) || double.IsInfinity(value)) throw new ArgumentException("a number must be finite", nameof(value));
+            output.Append(RoundTrip(value));
+        }
+
+        /// <summary>Appends a JavaScript array of string literals: <c>["a", "b"]</c>.</summary>
+        public static void AppendStringArray(CharBuffer output, IReadOnlyList<string> values)
+        {
+            output.Append('[');
+            for (int i = 0; i < values.Count; i++) AppendString(output, values[i], i > 0);
+            output.Append(']');
         }
 
         /// <summary>Returns <paramref name="value"/> as a JavaScript string literal.</summary>

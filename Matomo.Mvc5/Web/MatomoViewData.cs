@@ -38,15 +38,15 @@ namespace Matomo.Mvc5
         private static readonly ConcurrentDictionary<Type, Func<object, object[]>> PartReaders = new ConcurrentDictionary<Type, Func<object, object[]>>();
 
         /// <summary>
-        /// Reads every entry of <paramref name="viewData"/> into <paramref name="page"/> in one pass, and tells whether
-        /// an identity entry was present (then it decides the user id, even when it is null).
+        /// Reads every entry of <paramref name="viewData"/> into <paramref name="page"/> in one pass. An identity entry,
+        /// when present, sets the page's <see cref="MatomoPage.UserId"/> (even to null), which then decides the user id.
         /// </summary>
         /// <exception cref="MatomoViewDataException">An entry is malformed.</exception>
-        internal static bool ReadInto(IDictionary<string, object> viewData, MatomoPageData page)
+        internal static void ReadInto(IDictionary<string, object> viewData, MatomoPage page)
         {
             object variables = null, dimensions = null, commands = null, identity = null, analyticalIdentity = null;
             bool hasIdentity = false, hasAnalyticalIdentity = false;
-            if (viewData.Count == 0) return false;
+            if (viewData.Count == 0) return;
             foreach (KeyValuePair<string, object> pair in viewData)
             {
                 string key = pair.Key;
@@ -69,9 +69,7 @@ namespace Matomo.Mvc5
             if (variables != null) ReadVariables(variables, page.VariableList);
             if (dimensions != null) ReadDimensions(dimensions, page.DimensionList);
             if (commands != null) ReadCommands(commands, page.CommandList);
-            if (hasIdentity) page.UserId = ReadIdentity(identity);
-            else if (hasAnalyticalIdentity) page.UserId = ReadIdentity(analyticalIdentity);
-            return hasIdentity || hasAnalyticalIdentity;
+            if (hasIdentity || hasAnalyticalIdentity) page.UserId = ReadIdentity(hasIdentity ? identity : analyticalIdentity);
         }
 
         /// <summary>Reads <c>matomo_vars</c> into <paramref name="target"/>.</summary>
