@@ -56,7 +56,7 @@ namespace Matomo.Mvc5
             JavaScriptEncoder.AppendString(o, id);
             o.Append(");\nif (!root) return;\n");
             o.Append(Script);
-            o.Append("box.addEventListener(\"change\", function () {\n_paq.push([box.checked ? ");
+            o.Append("box.addEventListener(\"change\", function () {\nwindow._paq.push([box.checked ? ");
             JavaScriptEncoder.AppendString(o, consentRequired ? "rememberConsentGiven" : "forgetUserOptOut");
             o.Append(" : \"optUserOut\"]);\nread();\n});\nread();\n})();\n</script>");
             return o.ToString();
@@ -77,9 +77,10 @@ namespace Matomo.Mvc5
             "function show(state) {\n" +
             "for (var j = 0; j < texts.length; j++) texts[j].style.visibility = texts[j].getAttribute(\"data-matomo-state\") === state ? \"visible\" : \"hidden\";\n" +
             "}\n" +
-            "var _paq = window._paq = window._paq || [];\n" +
+            // matomo.js replaces the queue with an object of its own when it loads: look it up at each push.
+            "window._paq = window._paq || [];\n" +
             "function read() {\n" +
-            "_paq.push([function () {\n" +
+            "window._paq.push([function () {\n" +
             "answered = true;\n" +
             "var optedOut = this.isUserOptedOut();\n" +
             "box.checked = !optedOut;\n" +
