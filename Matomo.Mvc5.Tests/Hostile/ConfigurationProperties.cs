@@ -58,6 +58,16 @@ namespace Matomo.Mvc5.Tests.Hostile
                     return Poisoned(c => AsciiAlnum(c) || "._~-/".IndexOf(c) >= 0) || v.StartsWith("/") ? false : (bool?)null;
                 case MatomoSettings.Keys.AdditionalTrackers:
                     return Poisoned(c => AsciiAlnum(c) || "._-:/[]~%!$()*+=@|, \t\r\n;".IndexOf(c) >= 0) ? false : (bool?)null;
+                case MatomoSettings.Keys.ProxyPath:
+                    return Poisoned(c => AsciiAlnum(c) || "._~-/".IndexOf(c) >= 0) ? false : (bool?)null;
+                case MatomoSettings.Keys.ProxyUpstream:
+                    return null;
+                case MatomoSettings.Keys.ProxyTokenAuth:
+                    return v.Length <= 256 && !Poisoned(c => AsciiAlnum(c) || "-._~".IndexOf(c) >= 0);
+                case MatomoSettings.Keys.ProxyTimeoutSeconds:
+                    return Poisoned(c => c >= '0' && c <= '9') ? false : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int t) ? t >= 1 && t <= 300 : (bool?)false;
+                case MatomoSettings.Keys.ProxyScriptMaxAgeSeconds:
+                    return Poisoned(c => c >= '0' && c <= '9') ? false : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int a) ? a >= 60 && a <= 31536000 : (bool?)false;
                 // The page API's keys (issue 10).
                 case MatomoSettings.Keys.ExcludedRoles:
                     return v.Split(',').Select(role => role.Trim()).All(role => role.Length > 0 && !role.Any(char.IsControl));
@@ -71,7 +81,7 @@ namespace Matomo.Mvc5.Tests.Hostile
                 case MatomoSettings.Keys.CrossDomainLinking:
                     return v.Equals("false", StringComparison.OrdinalIgnoreCase); // true needs matomo:Domains, which Base() lacks
                 case MatomoSettings.Keys.VisitorCookieTimeout:
-                    return Poisoned(c => c >= '0' && c <= '9') ? false : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int t) ? t >= 1 : (bool?)false;
+                    return Poisoned(c => c >= '0' && c <= '9') ? false : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int timeout) ? timeout >= 1 : (bool?)false;
                 case MatomoSettings.Keys.CookieSameSite:
                     return new[] { "lax", "strict" }.Contains(v.ToLowerInvariant()); // None needs matomo:SecureCookie, which Base() lacks
             }
@@ -95,6 +105,11 @@ namespace Matomo.Mvc5.Tests.Hostile
                 case MatomoSettings.Keys.ScriptPath: return Gen.Elements("matomo.php", "js/tracker.js", "a/b/c.x", "piwik.js");
                 case MatomoSettings.Keys.AdditionalTrackers: return Gen.Elements("7", "7, other.example.com|3", "a.example|1;b.example:81/m|2");
                 case MatomoSettings.Keys.NonceItemKey: return Nasty.String;
+                case MatomoSettings.Keys.ProxyPath: return Gen.Elements("insights", "/insights/", "assets/stats", "a.b_c~d-e");
+                case MatomoSettings.Keys.ProxyUpstream: return Gen.Elements("http://matomo.internal:8080/matomo/", "https://10.0.0.5", "http://[::1]:81/m");
+                case MatomoSettings.Keys.ProxyTokenAuth: return Gen.Elements("0123456789abcdef0123456789abcdef", "a", "A-b.c_d~e");
+                case MatomoSettings.Keys.ProxyTimeoutSeconds: return Gen.Choose(1, 300).Select(i => i.ToString(CultureInfo.InvariantCulture));
+                case MatomoSettings.Keys.ProxyScriptMaxAgeSeconds: return Gen.Choose(60, 31536000).Select(i => i.ToString(CultureInfo.InvariantCulture));
                 case MatomoSettings.Keys.ExcludedRoles: return Gen.Elements("Administrators", "Admins, Content Editors", " staff ;x ");
                 case MatomoSettings.Keys.ExcludedPaths: return Gen.Elements("~/admin", "~/admin/, ~/internal/reports", "~/", "~/a;~/b");
                 case MatomoSettings.Keys.CookieDomain: return Gen.Elements("*.example.com", ".example.com", "example.com", "a_b.example");
@@ -139,6 +154,9 @@ namespace Matomo.Mvc5.Tests.Hostile
             Nasty.Check(Cases, 4000, c =>
             {
                 var appSettings = Base();
+                // The other proxy keys are read only with the proxy on.
+                if (c.Key.StartsWith("matomo:Proxy", StringComparison.Ordinal) && c.Key != MatomoSettings.Keys.ProxyPath)
+                    appSettings[MatomoSettings.Keys.ProxyPath] = "insights";
                 appSettings[c.Key] = c.Value;
                 bool? canBeValid = CanBeValid(c.Key, c.Value);
                 MatomoSettings settings = null;

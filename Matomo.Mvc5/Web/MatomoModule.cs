@@ -11,10 +11,36 @@ namespace Matomo.Mvc5
     /// </summary>
     public sealed class MatomoModule : IHttpModule
     {
-        /// <summary>Subscribes to <c>BeginRequest</c>.</summary>
+        /// <summary>
+        /// Subscribes to <c>BeginRequest</c>, and to <c>PostResolveRequestCache</c>, where requests under the tracker
+        /// proxy's path (<c>matomo:ProxyPath</c>) are handed to the proxy: no other web.config registration.
+        /// </summary>
         public void Init(HttpApplication context)
         {
             context.BeginRequest += (sender, e) => OnBeginRequest(new HttpContextWrapper(((HttpApplication)sender).Context));
+            context.PostResolveRequestCache += (sender, e) => OnPostResolveRequestCache(new HttpContextWrapper(((HttpApplication)sender).Context));
+        }
+
+        /// <summary>
+        /// Remaps a request under the proxy path to the tracker proxy's handler. Runs after routing has chosen its
+        /// handler in the same event, so a site route such as <c>{controller}/{action}</c> cannot take the path.
+        /// </summary>
+        internal static void OnPostResolveRequestCache(HttpContextBase context)
+        {
+            MatomoSettings settings;
+            try
+            {
+                settings = MatomoConfiguration.Current;
+            }
+            catch (Exception e) when (MatomoFailure.Contain(context, e))
+            {
+                return; // as in OnBeginRequest: in production a bad setting leaves the site's requests alone
+            }
+            MatomoProxySettings proxy = settings.Proxy;
+            if (proxy == null) return;
+            string subPath = ProxyRoute.SubPath(context.Request.Path, proxy.PublicPath);
+            if (subPath == null) return;
+            context.RemapHandler(new TrackerProxyHandler(TrackerProxy.For(settings), settings, subPath));
         }
 
         /// <summary>
