@@ -450,6 +450,26 @@ namespace Matomo.Mvc5.Tests
             }
         }
 
+        [Test]
+        public void Any_decimal_is_written_as_its_shortest_invariant_form_and_reads_back_the_same()
+        {
+            var random = new Random(20261126);
+            var values = new List<decimal> { -12.50m, -0.001m, 1.0000m, 10.10m, 9223372036854775807m, -9223372036854775807m, 9223372036854775808m,
+                0.0000000000000000000000000001m, decimal.MinValue, decimal.MaxValue, 1e-28m * 7 };
+            for (int i = 0; i < 3000; i++)
+            {
+                int hi = random.Next(4) == 0 ? random.Next() : 0, mid = random.Next(3) == 0 ? random.Next() : random.Next(1000);
+                values.Add(new decimal(random.Next(), mid, hi, random.Next(2) == 0, (byte)random.Next(29)));
+            }
+            foreach (decimal value in values)
+            {
+                string script = new MatomoCommand("m", value).Script;
+                string text = script.Substring("_paq.push([\"m\", ".Length, script.Length - "_paq.push([\"m\", ".Length - "]);\n".Length);
+                Assert.That(text, Does.Match(@"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"), value.ToString(CultureInfo.InvariantCulture));
+                Assert.That(decimal.Parse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture), Is.EqualTo(value), text);
+            }
+        }
+
         // ---- encoding ----
 
         [Test]

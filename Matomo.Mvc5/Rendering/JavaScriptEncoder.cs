@@ -157,12 +157,39 @@ namespace Matomo.Mvc5
         /// </summary>
         public static void AppendDecimal(CharBuffer output, decimal value)
         {
-            if (value == decimal.Truncate(value) && value >= int.MinValue && value <= int.MaxValue)
+            int[] bits = decimal.GetBits(value);
+            if (bits[2] != 0 || bits[1] < 0)
             {
-                AppendInteger(output, (int)value); // the usual whole price, without allocating (and -0m is 0)
+                // More than 63 bits of digits: rare enough for the formatter (whose custom formats are slow on Mono).
+                output.Append(value == 0m ? "0" : value.ToString(DecimalFormat, CultureInfo.InvariantCulture));
                 return;
             }
-            output.Append(value.ToString(DecimalFormat, CultureInfo.InvariantCulture));
+            long unscaled = (long)bits[1] << 32 | (uint)bits[0];
+            int scale = (bits[3] >> 16) & 0xFF;
+            while (scale > 0 && unscaled % 10 == 0)
+            {
+                unscaled /= 10;
+                scale--;
+            }
+            bool negative = bits[3] < 0 && unscaled != 0;
+            int digits = 1;
+            for (long rest = unscaled / 10; rest > 0; rest /= 10) digits++;
+            int length = (negative ? 1 : 0) + Math.Max(1, digits - scale) + (scale > 0 ? scale + 1 : 0);
+            char[] buffer = output.Reserve(length);
+            int pos = output.Length + length;
+            for (int i = 0; i < scale; i++)
+            {
+                buffer[--pos] = (char)('0' + unscaled % 10);
+                unscaled /= 10;
+            }
+            if (scale > 0) buffer[--pos] = '.';
+            do
+            {
+                buffer[--pos] = (char)('0' + unscaled % 10);
+                unscaled /= 10;
+            } while (unscaled > 0);
+            if (negative) buffer[--pos] = '-';
+            output.Advance(length);
         }
 
         /// <summary>Appends a finite double as a JavaScript number that reads back as the same double.</summary>

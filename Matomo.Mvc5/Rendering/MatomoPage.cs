@@ -450,7 +450,7 @@ namespace Matomo.Mvc5
 
         private static CharBuffer Open(ref CharBuffer target, string method)
         {
-            CharBuffer b = target ?? (target = new CharBuffer(512));
+            CharBuffer b = target ?? (target = new CharBuffer(256));
             b.Append("_paq.push([\"").Append(method).Append('"');
             return b;
         }
