@@ -44,6 +44,17 @@ namespace Matomo.Mvc5.Sample.Models
                 "ViewBag.matomo_commands with a trackEvent command: an event is recorded with the page view."),
             new SamplePage("Page not found", "Nowhere", "Missing",
                 "A broken link: the 404 page sets the document title that Matomo's FAQ recommends for 404s."),
+            // The typed page API (issue 10).
+            new SamplePage("Shop", "Shop", "Index",
+                "Ecommerce through HttpContext.GetMatomoPage(): category and product views, cart updates, an order on its confirmation page."),
+            new SamplePage("Search", "Search", "Index",
+                "TrackSiteSearch(keyword, category, result count): the results page is a site search instead of a page view."),
+            new SamplePage("Newsletter sign-up", "SignUp", "Index",
+                "TrackGoal on the welcome page: a goal conversion (and an event) after the page view."),
+            new SamplePage("Privacy", "Privacy", "Index",
+                "@Html.MatomoOptOut(): a first-party opt-out checkbox over the tracker's own API, no iframe."),
+            new SamplePage("Back office", "Admin", "Index",
+                "Staff are not tracked on any page: matomo:ExcludedRoles, checked with User.IsInRole; [MatomoExclude] on an action."),
             new SamplePage("Site-wide settings", "Settings", "Index",
                 "Consent, Do Not Track, tracker options, more sites, Tag Manager: what is in effect and how to try the rest."),
         };
