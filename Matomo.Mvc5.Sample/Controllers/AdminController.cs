@@ -13,22 +13,19 @@ namespace Matomo.Mvc5.Sample.Controllers
     public class AdminController : Controller
     {
         public const string Role = "Administrators";
+        public const string StaffName = "Tim the Enchanter";
 
         public ActionResult Index() => User.IsInRole(Role) ? (ActionResult)View() : RedirectToAction("SignIn");
 
         [HttpGet]
         public ActionResult SignIn() => View();
 
-        /// <summary>A demo staff sign-in: any name, no password; the ticket carries the role (read by Filters/SampleRolesFilter).</summary>
+        /// <summary>A demo staff sign-in, one button: the ticket names a staff member and carries the role (read by Filters/SampleRolesFilter).</summary>
         [HttpPost, ValidateAntiForgeryToken]
-        public ActionResult SignIn(string userName)
+        [ActionName("SignIn")]
+        public ActionResult SignInAsStaff()
         {
-            if (string.IsNullOrWhiteSpace(userName))
-            {
-                ModelState.AddModelError("userName", "Type any name.");
-                return View();
-            }
-            var ticket = new FormsAuthenticationTicket(1, userName.Trim(), DateTime.Now, DateTime.Now.AddMinutes(60), false, Role);
+            var ticket = new FormsAuthenticationTicket(1, StaffName, DateTime.Now, DateTime.Now.AddMinutes(60), false, Role);
             Response.Cookies.Add(new HttpCookie(FormsAuthentication.FormsCookieName, FormsAuthentication.Encrypt(ticket)) { HttpOnly = true, Path = FormsAuthentication.FormsCookiePath });
             return RedirectToAction("Index");
         }
