@@ -125,10 +125,7 @@ namespace Matomo.Mvc5
             const string method = nameof(SetCustomDimension);
             if (id < 1) throw OutOfRange(method, nameof(id), "must be 1 or more (a dimension id in Matomo)");
             if (value == null) throw Missing(method, nameof(value), "is null; an empty string clears the dimension");
-            CharBuffer b = Open(ref _state, "setCustomDimension");
-            Integer(b, id);
-            JavaScriptEncoder.AppendArgument(b, value);
-            Close(b);
+            new CustomDimension(id, value).AppendTo(_state ?? (_state = new CharBuffer(256)));
         }
 
         /// <summary>Sets a custom variable: <c>setCustomVariable</c>.</summary>
@@ -144,12 +141,7 @@ namespace Matomo.Mvc5
             if (name == null) throw Missing(method, nameof(name), "is null");
             if (value == null) throw Missing(method, nameof(value), "is null");
             if (scope != CustomVariableScope.Page && scope != CustomVariableScope.Visit) throw OutOfRange(method, nameof(scope), "must be Page or Visit");
-            CharBuffer b = Open(ref _state, "setCustomVariable");
-            Integer(b, index);
-            JavaScriptEncoder.AppendArgument(b, name);
-            JavaScriptEncoder.AppendArgument(b, value);
-            b.Append(scope == CustomVariableScope.Visit ? ", \"visit\"" : ", \"page\"");
-            Close(b);
+            new CustomVariable(index, name, value, scope).AppendTo(_state ?? (_state = new CharBuffer(256)));
         }
 
         /// <summary>Sets the title Matomo records for this page view: <c>setDocumentTitle</c>.</summary>

@@ -139,27 +139,12 @@ namespace Matomo.Mvc5
 
         private static void WriteVariables(CharBuffer output, List<CustomVariable> variables)
         {
-            for (int i = 0; i < variables.Count; i++)
-            {
-                CustomVariable v = variables[i];
-                output.Append("_paq.push([\"setCustomVariable\", ");
-                JavaScriptEncoder.AppendInteger(output, v.Index);
-                JavaScriptEncoder.AppendArgument(output, v.Name);
-                JavaScriptEncoder.AppendArgument(output, v.Value);
-                output.Append(v.Scope == CustomVariableScope.Visit ? ", \"visit\"]);\n" : ", \"page\"]);\n");
-            }
+            for (int i = 0; i < variables.Count; i++) variables[i].AppendTo(output);
         }
 
         private static void WriteDimensions(CharBuffer output, List<CustomDimension> dimensions)
         {
-            for (int i = 0; i < dimensions.Count; i++)
-            {
-                CustomDimension d = dimensions[i];
-                output.Append("_paq.push([\"setCustomDimension\", ");
-                JavaScriptEncoder.AppendInteger(output, d.Id);
-                JavaScriptEncoder.AppendArgument(output, d.Value);
-                output.Append("]);\n");
-            }
+            for (int i = 0; i < dimensions.Count; i++) dimensions[i].AppendTo(output);
         }
 
         private static void WriteCommands(CharBuffer output, List<MatomoCommand> commands)

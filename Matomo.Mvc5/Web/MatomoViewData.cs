@@ -15,6 +15,11 @@ namespace Matomo.Mvc5
     /// </summary>
     public static class MatomoViewData
     {
+        /// <summary>The entries, in the order of <see cref="Entry"/>; looked up by length first, then case-insensitively.</summary>
+        private static readonly string[] EntryNames = { Variables, Identity, AnalyticalIdentity, Dimensions, Commands };
+        private static readonly int ShortestName = EntryNames.Min(n => n.Length), LongestName = EntryNames.Max(n => n.Length);
+        private enum Entry { Variables, Identity, AnalyticalIdentity, Dimensions, Commands }
+
         /// <summary>Custom variables: a sequence of <c>(index, name, value[, scope])</c>.</summary>
         public const string Variables = "matomo_vars";
         /// <summary>The Matomo user id; present with a null value: no user id.</summary>
@@ -26,14 +31,10 @@ namespace Matomo.Mvc5
         /// <summary>Commands pushed before <c>trackPageView</c>: <see cref="MatomoCommand"/>s or <c>object[]</c> of method and arguments.</summary>
         public const string Commands = "matomo_commands";
 
+        // The forms each entry takes, for the messages that say what was expected.
         private const string VariableForm = "(index, name, value[, scope]) with an integer index of 1 or more, string name and value, and scope \"page\" or \"visit\"";
         private const string DimensionForm = "an IDictionary<int,string> or a sequence of (id, value) pairs with an integer id of 1 or more and a string value";
         private const string CommandForm = "a sequence of MatomoCommand or object[] { method, arguments... } with a method name such as \"trackEvent\" and string, number, boolean or null arguments";
-
-        /// <summary>The entries, in the order of <see cref="Entry"/>; looked up by length first, then case-insensitively.</summary>
-        private static readonly string[] EntryNames = { Variables, Identity, AnalyticalIdentity, Dimensions, Commands };
-        private static readonly int ShortestName = EntryNames.Min(n => n.Length), LongestName = EntryNames.Max(n => n.Length);
-        private enum Entry { Variables, Identity, AnalyticalIdentity, Dimensions, Commands }
 
         private static readonly ConcurrentDictionary<Type, Func<object, object[]>> PartReaders = new ConcurrentDictionary<Type, Func<object, object[]>>();
 
