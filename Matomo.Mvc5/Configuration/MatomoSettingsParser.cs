@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Keys = Matomo.Mvc5.MatomoSettings.Keys;
 
@@ -85,7 +83,9 @@ namespace Matomo.Mvc5
             Match m = DomainPathRegex.Match(value);
             if (!m.Success) return false;
             Group v6 = m.Groups["v6"];
-            if (v6.Success && !(IPAddress.TryParse(v6.Value, out IPAddress literal) && literal.AddressFamily == AddressFamily.InterNetworkV6))
+            // The address rules of every other setting (no leading zeros in an embedded dotted quad, as browsers' URL
+            // parsers refuse them too); brackets hold IPv6 text only.
+            if (v6.Success && !(v6.Value.IndexOf(':') >= 0 && IpAddressValue.TryParse(v6.Value, out _)))
                 return false;
             Group port = m.Groups["port"];
             if (port.Success && !(ListSyntax.TryParseNatural(port.Value, out int p) && p >= 1 && p <= 65535)) return false;
