@@ -12,16 +12,17 @@ namespace Matomo.Mvc5.Tests
     /// </summary>
     public class AmbiguousAddressFormTests
     {
-        private static readonly IpRangeList Trusted = IpRangeList.Parse(DefaultTrustedProxies);
-
-        /// <summary>The client a trusted proxy reports with <paramref name="hop"/> as the only X-Forwarded-For entry.</summary>
-        private static string ForwardedHop(string hop) => ClientAddressResolver.Resolve("127.0.0.1", hop, null, Trusted)?.ToString();
-
-        /// <summary>The same hop in a Forwarded element, quoted as RFC 7239 requires for brackets and ports.</summary>
-        private static string ForwardedElement(string hop) => ClientAddressResolver.Resolve("127.0.0.1", null, "for=\"" + hop + "\"", Trusted)?.ToString();
-
-        /// <summary>The client when <paramref name="peer"/> talks to the site directly.</summary>
-        private static string Peer(string peer) => ClientAddressResolver.Resolve(peer, null, null, Trusted)?.ToString();
+        /// <summary>
+        /// What the resolver makes of <paramref name="form"/> in each place an address is read: as the only
+        /// X-Forwarded-For entry of a trusted proxy, in a Forwarded element (quoted, as RFC 7239 requires for brackets
+        /// and ports), and as the peer itself.
+        /// </summary>
+        private static void AssertReadEverywhereAs(string form, string client)
+        {
+            Assert.That(ClientAddressTests.Resolve("127.0.0.1", form), Is.EqualTo(client), "X-Forwarded-For");
+            Assert.That(ClientAddressTests.Resolve("127.0.0.1", null, "for=\"" + form + "\""), Is.EqualTo(client), "Forwarded");
+            Assert.That(ClientAddressTests.Resolve(form), Is.EqualTo(client), "peer");
+        }
 
         [TestCase("10.0.0.01")]
         [TestCase("010.0.0.1")]
@@ -33,9 +34,7 @@ namespace Matomo.Mvc5.Tests
         [TestCase("10.0.0.01:80")]
         public void Leading_zeros_are_refused_as_a_hop_and_as_the_peer(string form)
         {
-            Assert.That(ForwardedHop(form), Is.Null, "X-Forwarded-For");
-            Assert.That(ForwardedElement(form), Is.Null, "Forwarded");
-            Assert.That(Peer(form), Is.Null, "peer");
+            AssertReadEverywhereAs(form, null);
         }
 
         [TestCase("10.0.0.01")]
@@ -58,7 +57,7 @@ namespace Matomo.Mvc5.Tests
         [TestCase("::ffff:0.0.0.0", "0.0.0.0")]
         public void Zeros_that_are_not_leading_are_fine(string form, string client)
         {
-            Assert.That(ForwardedHop(form), Is.EqualTo(client));
+            Assert.That(ClientAddressTests.Resolve("127.0.0.1", form), Is.EqualTo(client));
             Assert.That(IpRangeList.Parse(form).Contains(IPAddress.Parse(client)), Is.True);
         }
 
@@ -69,9 +68,7 @@ namespace Matomo.Mvc5.Tests
         [TestCase("[]:80")]
         public void Brackets_around_IPv4_are_refused(string form)
         {
-            Assert.That(ForwardedHop(form), Is.Null, "X-Forwarded-For");
-            Assert.That(ForwardedElement(form), Is.Null, "Forwarded");
-            Assert.That(Peer(form), Is.Null, "peer");
+            AssertReadEverywhereAs(form, null);
         }
 
         [TestCase("[::ffff:10.0.0.1]", "10.0.0.1")]
@@ -79,8 +76,7 @@ namespace Matomo.Mvc5.Tests
         [TestCase("[2001:db8::1]", "2001:db8::1")]
         public void Brackets_around_IPv6_are_accepted(string form, string client)
         {
-            Assert.That(ForwardedHop(form), Is.EqualTo(client), "X-Forwarded-For");
-            Assert.That(ForwardedElement(form), Is.EqualTo(client), "Forwarded");
+            AssertReadEverywhereAs(form, client);
         }
 
         [TestCase("203.0.113.9:99999")]
@@ -92,9 +88,7 @@ namespace Matomo.Mvc5.Tests
         [TestCase("[::ffff:203.0.113.9]:65536")]
         public void Ports_outside_1_to_65535_are_refused(string form)
         {
-            Assert.That(ForwardedHop(form), Is.Null, "X-Forwarded-For");
-            Assert.That(ForwardedElement(form), Is.Null, "Forwarded");
-            Assert.That(Peer(form), Is.Null, "peer");
+            AssertReadEverywhereAs(form, null);
         }
 
         [TestCase("203.0.113.9:65535", "203.0.113.9")]
@@ -103,9 +97,7 @@ namespace Matomo.Mvc5.Tests
         [TestCase("[::ffff:203.0.113.9]:65535", "203.0.113.9")]
         public void Ports_from_1_to_65535_are_accepted(string form, string client)
         {
-            Assert.That(ForwardedHop(form), Is.EqualTo(client), "X-Forwarded-For");
-            Assert.That(ForwardedElement(form), Is.EqualTo(client), "Forwarded");
-            Assert.That(Peer(form), Is.EqualTo(client), "peer");
+            AssertReadEverywhereAs(form, client);
         }
 
         [Test]

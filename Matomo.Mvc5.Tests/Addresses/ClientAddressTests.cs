@@ -9,7 +9,8 @@ namespace Matomo.Mvc5.Tests
     {
         private static readonly IpRangeList Trusted = IpRangeList.Parse(DefaultTrustedProxies);
 
-        private static string Resolve(string remote, string xff = null, string forwarded = null,
+        /// <summary>The client the resolver finds, as text, or null; the default trusted proxies unless given.</summary>
+        internal static string Resolve(string remote, string xff = null, string forwarded = null,
             ForwardedHeaderKind kind = ForwardedHeaderKind.Auto, IpRangeList trusted = null) =>
             ClientAddressResolver.Resolve(remote, xff, forwarded, trusted ?? Trusted, kind)?.ToString();
 
