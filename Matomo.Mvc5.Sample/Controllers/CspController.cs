@@ -10,6 +10,10 @@ namespace Matomo.Mvc5.Sample.Controllers
         [ContentSecurityPolicy]
         public ActionResult Index() => View();
 
+        /// <summary>The same page under default-src 'self' as well: tracking works only through the site's tracker proxy.</summary>
+        [ContentSecurityPolicy(SelfOnly = true)]
+        public ActionResult SelfOnly() => View("Index");
+
         /// <summary>The same policy, but nobody gets its nonce: the browser runs no script of the page.</summary>
         [ContentSecurityPolicy(ShareNonce = false)]
         public ActionResult WithoutNonce() => View();

@@ -22,6 +22,9 @@ namespace Matomo.Mvc5.Sample.Filters
         /// </summary>
         public bool ShareNonce { get; set; } = true;
 
+        /// <summary>Adds default-src 'self': nothing but the site itself may be fetched or connected to (the tracker proxy's case).</summary>
+        public bool SelfOnly { get; set; }
+
         public override void OnActionExecuting(ActionExecutingContext filterContext)
         {
             var bytes = new byte[18];
@@ -29,7 +32,7 @@ namespace Matomo.Mvc5.Sample.Filters
             string nonce = Convert.ToBase64String(bytes);
             if (ShareNonce) filterContext.HttpContext.Items[NonceItemKey] = nonce;
             filterContext.HttpContext.Response.AppendHeader("Content-Security-Policy",
-                "script-src 'nonce-" + nonce + "'; object-src 'none'; base-uri 'none'");
+                (SelfOnly ? "default-src 'self'; " : "") + "script-src 'nonce-" + nonce + "'; object-src 'none'; base-uri 'none'");
         }
     }
 }

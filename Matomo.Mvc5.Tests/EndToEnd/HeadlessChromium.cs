@@ -17,7 +17,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         private readonly string _profile;
         private readonly Process _watchdog;
 
-        public HeadlessChromium(string profileDirectory)
+        public HeadlessChromium(string profileDirectory, params string[] extraArguments)
         {
             foreach (var file in new[] { ChromiumPath, ChromeDriverPath })
                 if (!File.Exists(file)) throw new InvalidOperationException(file + " is missing (apt-get install chromium chromium-driver; ./build.sh test does).");
@@ -32,6 +32,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
                 "--disable-dev-shm-usage", "--user-data-dir=" + _profile);
+            options.AddArguments(extraArguments);
             Driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
             _watchdog = StartWatchdog(service.ProcessId);
             Driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(60);

@@ -65,7 +65,8 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             var args = new List<string> { _script, "start", _stateDir, "--copy-site", "--port", Port.ToString(),
                 "--owner-pid", Process.GetCurrentProcess().Id.ToString(), "--timeout", "180" };
             if (ProxyPort != 0) args.AddRange(new[] { "--proxy-port", ProxyPort.ToString(), "--office-port", OfficePort.ToString() });
-            foreach (var kv in Settings) args.AddRange(new[] { "--set", kv.Key + "=" + kv.Value });
+            // "{port}" in a value stands for this host's port (known only once the host is made).
+            foreach (var kv in Settings) args.AddRange(new[] { "--set", kv.Key + "=" + kv.Value.Replace("{port}", Port.ToString()) });
             var info = new ProcessStartInfo("bash", string.Join(" ", args.Select(Quote)))
             {
                 UseShellExecute = false,

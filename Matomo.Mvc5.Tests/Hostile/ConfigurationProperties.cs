@@ -60,6 +60,16 @@ namespace Matomo.Mvc5.Tests.Hostile
                     return Poisoned(c => AsciiAlnum(c) || "._~-/".IndexOf(c) >= 0) || v.StartsWith("/") ? false : (bool?)null;
                 case MatomoSettings.Keys.AdditionalTrackers:
                     return Poisoned(c => AsciiAlnum(c) || "._-:/[]~%!$()*+=@|, \t\r\n;".IndexOf(c) >= 0) ? false : (bool?)null;
+                case MatomoSettings.Keys.ProxyPath:
+                    return Poisoned(c => AsciiAlnum(c) || "._~-/".IndexOf(c) >= 0) ? false : (bool?)null;
+                case MatomoSettings.Keys.ProxyUpstream:
+                    return null;
+                case MatomoSettings.Keys.ProxyTokenAuth:
+                    return v.Length <= 256 && !Poisoned(c => AsciiAlnum(c) || "-._~".IndexOf(c) >= 0);
+                case MatomoSettings.Keys.ProxyTimeoutSeconds:
+                    return Poisoned(c => c >= '0' && c <= '9') ? false : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int t) ? t >= 1 && t <= 300 : (bool?)false;
+                case MatomoSettings.Keys.ProxyScriptMaxAgeSeconds:
+                    return Poisoned(c => c >= '0' && c <= '9') ? false : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int a) ? a >= 60 && a <= 31536000 : (bool?)false;
             }
             if (Booleans.Contains(key)) return v.Equals("true", StringComparison.OrdinalIgnoreCase) || v.Equals("false", StringComparison.OrdinalIgnoreCase);
             if (IpLists.Contains(key)) return ListEntries(v).All(IsAddressOrRange);
@@ -110,6 +120,11 @@ namespace Matomo.Mvc5.Tests.Hostile
                 case MatomoSettings.Keys.AdditionalTrackers: return Gen.Elements("7", "7, other.example.com|3", "a.example|1;b.example:81/m|2", "Other.Example.COM|3 2147483647",
                     "[2001:db8:85a3::8a2e:370:7334]:8080/x|5");
                 case MatomoSettings.Keys.NonceItemKey: return Nasty.String;
+                case MatomoSettings.Keys.ProxyPath: return Gen.Elements("insights", "/insights/", "assets/stats", "a.b_c~d-e");
+                case MatomoSettings.Keys.ProxyUpstream: return Gen.Elements("http://matomo.internal:8080/matomo/", "https://10.0.0.5", "http://[::1]:81/m");
+                case MatomoSettings.Keys.ProxyTokenAuth: return Gen.Elements("0123456789abcdef0123456789abcdef", "a", "A-b.c_d~e");
+                case MatomoSettings.Keys.ProxyTimeoutSeconds: return Gen.Choose(1, 300).Select(i => i.ToString(CultureInfo.InvariantCulture));
+                case MatomoSettings.Keys.ProxyScriptMaxAgeSeconds: return Gen.Choose(60, 31536000).Select(i => i.ToString(CultureInfo.InvariantCulture));
             }
             if (Booleans.Contains(key)) return Gen.Elements("true", "false", "TRUE", " False ");
             if (IpLists.Contains(key)) return Gen.Elements("10.0.0.0/8", "192.0.2.7, 2001:db8::/32", "::1;127.0.0.1 fe80::/10", "0.0.0.0/0", "::/0",
@@ -151,6 +166,9 @@ namespace Matomo.Mvc5.Tests.Hostile
             Nasty.Check(Cases, 4000, c =>
             {
                 var appSettings = Base();
+                // The other proxy keys are read only with the proxy on.
+                if (c.Key.StartsWith("matomo:Proxy", StringComparison.Ordinal) && c.Key != MatomoSettings.Keys.ProxyPath)
+                    appSettings[MatomoSettings.Keys.ProxyPath] = "insights";
                 appSettings[c.Key] = c.Value;
                 bool? canBeValid = c.Valid ? true : CanBeValid(c.Key, c.Value);
                 MatomoSettings settings = null;

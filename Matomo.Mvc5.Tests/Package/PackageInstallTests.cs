@@ -1,45 +1,47 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Specialized;
-using System.Configuration;
 using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Web;
-using System.Web.Configuration;
 using System.Xml.Linq;
 using NUnit.Framework;
 
 namespace Matomo.Mvc5.Tests.Package
 {
     /// <summary>
-    /// Installing the restored package into stock MVC 5 sites: its two <c>.transform</c> files, taken from the restored
-    /// <c>packages/Matomo.Mvc5.X/content</c> folder, are applied to each site's Web.config and Views/Web.config the way
-    /// NuGet applies them (<see cref="NuGetConfigTransform"/>).
+    /// Installing, updating, reinstalling and uninstalling the freshly packed package in copies of stock MVC 5 sites
+    /// with NuGet's own packages.config code (<see cref="PackagesConfigSite"/>), and reading after every step what the
+    /// site gets from its Web.config and Views/Web.config through System.Configuration (<see cref="SiteConfiguration"/>).
     /// </summary>
     [TestFixture]
     public class PackageInstallTests
     {
-        private const string ModuleType = "Matomo.Mvc5.MatomoModule, Matomo.Mvc5";
+        private const string ModuleEntry = "MatomoModule=" + SiteConfiguration.ModuleType;
         private static readonly string StockSites = Path.Combine(PackedPackage.RepositoryRoot, "Matomo.Mvc5.Tests", "Package", "StockSites");
 
-        private XElement webConfigTransform;
-        private XElement viewsTransform;
+        /// <summary>The settings the package adds, empty, to a site's appSettings.</summary>
+        private static readonly string[] PackageSettings =
+        {
+            "matomo:DomainPath", "matomo:SiteId", "matomo:DisableCookies", "matomo:InternalIps",
+            "analytical:InternalIps", "analytical:AutoIdentify", "analytical:TrustedProxies",
+        };
+
+        private PackedPackage package;
+        private string sites;
         private string scratch;
 
         public static IEnumerable<string> Sites() =>
-            Directory.GetDirectories(Path.Combine(PackedPackage.RepositoryRoot, "Matomo.Mvc5.Tests", "Package", "StockSites"))
-                .Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal);
+            Directory.GetDirectories(StockSites).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal);
 
         [OneTimeSetUp]
-        public void Restore()
+        public void Pack()
         {
-            PackedPackage package = PackedPackage.Get();
-            string content = Path.Combine(package.PackagesFolder, "Matomo.Mvc5." + PackedPackage.ManifestVersion, "content");
-            webConfigTransform = NuGetConfigTransform.LoadTransform(Path.Combine(content, "Web.config.transform"));
-            viewsTransform = NuGetConfigTransform.LoadTransform(Path.Combine(content, "Views", "Web.config.transform"));
-            scratch = Path.Combine(Path.GetDirectoryName(package.PackagesFolder), "installed");
-            Directory.CreateDirectory(scratch);
+            package = PackedPackage.Get();
+            string work = Path.GetDirectoryName(package.PackagesFolder);
+            sites = Path.Combine(work, "sites");
+            scratch = Path.Combine(work, "configuration-reads");
         }
 
         [Test]
@@ -49,128 +51,189 @@ namespace Matomo.Mvc5.Tests.Package
         }
 
         [TestCaseSource(nameof(Sites))]
-        public void Registers_the_module_once_for_each_pipeline(string site)
+        public void Install_adds_each_setting_once_empty_and_the_module_once_per_pipeline(string stock)
         {
-            XElement root = Installed(site).Root;
-            XElement[] integrated = root.Elements("system.webServer").Elements("modules").Elements("add")
-                .Where(a => (string)a.Attribute("name") == "MatomoModule").ToArray();
-            XElement[] classic = root.Elements("system.web").Elements("httpModules").Elements("add")
-                .Where(a => (string)a.Attribute("name") == "MatomoModule").ToArray();
+            PackagesConfigSite site = Site(stock);
+            site.Install(package.Nupkg);
 
-            Assert.That(integrated.Select(a => (string)a.Attribute("type")), Is.EqualTo(new[] { ModuleType }), "system.webServer/modules");
-            Assert.That(classic.Select(a => (string)a.Attribute("type")), Is.EqualTo(new[] { ModuleType }), "system.web/httpModules");
-            Assert.That(root.Elements("system.webServer").Elements("modules").Count(), Is.EqualTo(1), "one modules element");
-            Assert.That(root.Elements("system.web").Count(), Is.EqualTo(1), "one system.web element");
-            Assert.That(root.Elements("system.webServer").Count(), Is.EqualTo(1), "one system.webServer element");
-            Assert.That(root.Elements("system.webServer").Elements("validation").Select(v => (string)v.Attribute("validateIntegratedModeConfiguration")),
-                Is.EqualTo(new[] { "false" }), "IIS integrated mode accepts the httpModules registration only with this");
+            Assert.That(site.InstalledPackages(), Is.EqualTo(new[] { "Matomo.Mvc5 " + PackedPackage.ManifestVersion }));
+            Assert.That(site.References, Is.EqualTo(new[] { "Matomo.Mvc5.dll" }));
+            SiteConfiguration installed = AssertInstalled(site, NoValues);
+            SiteConfiguration before = StockConfiguration(stock);
+            Assert.That(installed.AppSettingEntries, Is.EqualTo(before.AppSettingEntries.Concat(PackageSettings)), "the site's settings, then the package's");
+            Assert.That(installed.HttpModules, Is.EqualTo(before.HttpModules.Concat(new[] { ModuleEntry })));
+            Assert.That(installed.IntegratedModules, Is.EqualTo(before.IntegratedModules.Concat(new[] { ModuleEntry })));
+            AssertKeepsEveryElement(Path.Combine(StockSites, stock, "Web.config"), site.WebConfig);
         }
 
         [TestCaseSource(nameof(Sites))]
-        public void Keeps_the_site_modules_and_adds_ours_after_them(string site)
+        public void Install_imports_the_namespace_into_the_views_once_and_keeps_the_site_namespaces(string stock)
         {
-            XDocument stock = NuGetConfigTransform.LoadConfig(Path.Combine(StockSites, site, "Web.config"));
-            string[] stockModules = stock.Root.Elements("system.webServer").Elements("modules").Elements()
-                .Select(e => e.ToString(SaveOptions.DisableFormatting)).ToArray();
-            string[] installedModules = Installed(site).Root.Elements("system.webServer").Elements("modules").Elements()
-                .Select(e => e.ToString(SaveOptions.DisableFormatting)).ToArray();
-            Assert.That(installedModules, Is.EqualTo(stockModules.Concat(new[] { $"<add name=\"MatomoModule\" type=\"{ModuleType}\" />" })));
-        }
+            PackagesConfigSite site = Site(stock);
+            site.Install(package.Nupkg);
 
-        [TestCaseSource(nameof(Sites))]
-        public void Adds_each_setting_once_with_an_empty_value_and_keeps_the_site_settings(string site)
-        {
-            XDocument stock = NuGetConfigTransform.LoadConfig(Path.Combine(StockSites, site, "Web.config"));
-            XElement[] settings = Installed(site).Root.Elements("appSettings").Single().Elements("add").ToArray();
-            string[] stockSettings = stock.Root.Element("appSettings").Elements("add").Select(e => e.ToString()).ToArray();
-
-            Assert.That(settings.Take(stockSettings.Length).Select(e => e.ToString()), Is.EqualTo(stockSettings));
-            Assert.That(settings.Skip(stockSettings.Length).Select(e => $"{e.Attribute("key").Value}={e.Attribute("value").Value}"),
-                Is.EqualTo(TransformKeys().Select(k => k + "=")));
-            Assert.That(settings.Select(e => (string)e.Attribute("key")), Is.Unique);
-        }
-
-        [TestCaseSource(nameof(Sites))]
-        public void Imports_the_namespace_into_the_views_once(string site)
-        {
-            XDocument views = InstalledViews(site);
-            XElement[] namespaces = views.Root.Elements("system.web.webPages.razor").Elements("pages").Elements("namespaces").ToArray();
-            Assert.That(namespaces, Has.Length.EqualTo(1));
-            string[] imported = namespaces[0].Elements("add").Select(a => (string)a.Attribute("namespace")).ToArray();
-            Assert.That(imported.Count(n => n == "Matomo.Mvc5"), Is.EqualTo(1));
-            Assert.That(imported.Last(), Is.EqualTo("Matomo.Mvc5"));
-            Assert.That(imported.Length, Is.EqualTo(7), "the template's six namespaces, then ours");
-            Assert.That(views.Root.Elements("system.web.webPages.razor").Elements("pages").Single().Attribute("pageBaseType")?.Value,
+            string[] stockNamespaces = StockConfiguration(stock).ViewNamespaces;
+            Assert.That(stockNamespaces, Has.Length.EqualTo(6), "the template's namespaces");
+            Assert.That(Read(site).ViewNamespaces, Is.EqualTo(stockNamespaces.Concat(new[] { "Matomo.Mvc5" })));
+            AssertKeepsEveryElement(Path.Combine(StockSites, stock, "Views", "Web.config"), site.ViewsWebConfig);
+            Assert.That(XDocument.Load(site.ViewsWebConfig).Root.Element("system.web.webPages.razor").Element("pages").Attribute("pageBaseType")?.Value,
                 Is.EqualTo("System.Web.Mvc.WebViewPage"), "the site's attributes are untouched");
         }
 
         [TestCaseSource(nameof(Sites))]
-        public void Installing_twice_changes_nothing(string site)
+        public void Uninstalling_a_fresh_install_gives_back_the_stock_files(string stock)
         {
-            XDocument once = Installed(site);
-            XDocument twice = new XDocument(once);
-            NuGetConfigTransform.Install(twice, webConfigTransform);
-            Assert.That(twice.ToString(SaveOptions.DisableFormatting), Is.EqualTo(once.ToString(SaveOptions.DisableFormatting)));
+            PackagesConfigSite site = Site(stock);
+            site.Install(package.Nupkg);
+            site.Uninstall("Matomo.Mvc5");
 
-            XDocument viewsOnce = InstalledViews(site);
-            XDocument viewsTwice = new XDocument(viewsOnce);
-            NuGetConfigTransform.Install(viewsTwice, viewsTransform);
-            Assert.That(viewsTwice.ToString(SaveOptions.DisableFormatting), Is.EqualTo(viewsOnce.ToString(SaveOptions.DisableFormatting)));
+            Assert.That(site.InstalledPackages(), Is.Empty);
+            Assert.That(site.References, Is.Empty);
+            Assert.That(Normalized(site.WebConfig), Is.EqualTo(Normalized(Path.Combine(StockSites, stock, "Web.config"))));
+            Assert.That(Normalized(site.ViewsWebConfig), Is.EqualTo(Normalized(Path.Combine(StockSites, stock, "Views", "Web.config"))));
+            SiteConfiguration uninstalled = Read(site);
+            Assert.That(uninstalled.MatomoModules, Is.Empty);
+            Assert.That(uninstalled.AppSettings.Keys, Has.None.StartsWith("matomo:").And.None.StartsWith("analytical:"));
+        }
+
+        [Test]
+        public void Install_user_edits_update_uninstall_keeps_the_values_the_site_set()
+        {
+            PackagesConfigSite site = Site("Mvc5");
+            site.Install(package.Nupkg);
+            AssertInstalled(site, NoValues);
+
+            var values = new Dictionary<string, string>
+            {
+                ["matomo:DomainPath"] = "stats.example.com",
+                ["matomo:SiteId"] = "7",
+                ["analytical:TrustedProxies"] = "10.0.0.0/8",
+            };
+            EditSettings(site, values);
+            AssertInstalled(site, values);
+
+            site.Update(package.UpdateNupkg);
+            Assert.That(site.InstalledPackages(), Is.EqualTo(new[] { "Matomo.Mvc5 " + UpdateVersion }));
+            Assert.That(site.References, Is.EqualTo(new[] { "Matomo.Mvc5.dll" }));
+            SiteConfiguration updated = AssertInstalled(site, values);
+            AssertLibraryAccepts(updated);
+
+            site.Uninstall("Matomo.Mvc5");
+            SiteConfiguration uninstalled = Read(site);
+            Assert.That(uninstalled.AppSettings.Where(s => s.Key.Contains(":") && !s.Key.StartsWith("webpages:")),
+                Is.EquivalentTo(values), "the settings the site filled in stay; the empty ones go");
+            Assert.That(uninstalled.MatomoModules, Is.Empty);
+            Assert.That(uninstalled.Validation, Is.Empty, "the install added it, nothing else needs it");
+            Assert.That(uninstalled.ViewNamespaces, Has.None.EqualTo("Matomo.Mvc5"));
+
+            XDocument rest = XDocument.Load(site.WebConfig);
+            rest.Root.Element("appSettings").Elements("add").Where(a => values.ContainsKey((string)a.Attribute("key"))).Remove();
+            Assert.That(Normalized(rest), Is.EqualTo(Normalized(Path.Combine(StockSites, "Mvc5", "Web.config"))),
+                "apart from the settings the site filled in, the stock Web.config");
         }
 
         [TestCaseSource(nameof(Sites))]
-        public void Uninstalling_gives_back_the_stock_files(string site)
+        public void Reinstalling_keeps_the_values_and_adds_nothing_twice(string stock)
         {
-            XDocument config = Installed(site);
-            NuGetConfigTransform.Uninstall(config, webConfigTransform);
-            Assert.That(Normalized(config), Is.EqualTo(Normalized(NuGetConfigTransform.LoadConfig(Path.Combine(StockSites, site, "Web.config")))));
+            PackagesConfigSite site = Site(stock);
+            site.Install(package.Nupkg);
+            var values = new Dictionary<string, string> { ["matomo:DomainPath"] = "stats.example.com", ["matomo:SiteId"] = "7" };
+            EditSettings(site, values);
+            SiteConfiguration before = AssertInstalled(site, values);
 
-            XDocument views = InstalledViews(site);
-            NuGetConfigTransform.Uninstall(views, viewsTransform);
-            Assert.That(Normalized(views), Is.EqualTo(Normalized(NuGetConfigTransform.LoadConfig(Path.Combine(StockSites, site, "Views", "Web.config")))));
+            site.Reinstall(package.Nupkg);
+            SiteConfiguration after = AssertInstalled(site, values);
+            Assert.That(after.AppSettings, Is.EquivalentTo(before.AppSettings));
+            Assert.That(after.AppSettingEntries, Is.EquivalentTo(before.AppSettingEntries));
+            Assert.That(after.HttpModules, Is.EqualTo(before.HttpModules));
+            Assert.That(after.IntegratedModules, Is.EqualTo(before.IntegratedModules));
+            Assert.That(after.ViewNamespaces, Is.EqualTo(before.ViewNamespaces));
         }
 
         [Test]
-        public void Updating_keeps_configured_values_but_appends_empty_duplicates_as_the_README_warns()
+        public void A_site_that_already_sets_the_keys_and_has_validation_keeps_them_through_install_update_and_uninstall()
         {
-            // Update = uninstall the old version, install the new one (same transform here).
-            XDocument config = Installed("Mvc5");
-            XElement settings = config.Root.Element("appSettings");
-            settings.Elements("add").Single(a => (string)a.Attribute("key") == "matomo:SiteId").SetAttributeValue("value", "7");
-            NuGetConfigTransform.Uninstall(config, webConfigTransform);
-            NuGetConfigTransform.Install(config, webConfigTransform);
+            PackagesConfigSite site = Site("Mvc5");
+            XDocument web = XDocument.Load(site.WebConfig, LoadOptions.PreserveWhitespace);
+            web.Root.Element("appSettings").Add(
+                new XElement("add", new XAttribute("key", "matomo:DomainPath"), new XAttribute("value", "stats.example.com")),
+                new XElement("add", new XAttribute("key", "matomo:SiteId"), new XAttribute("value", "4")),
+                new XElement("add", new XAttribute("key", "matomo:DisableCookies"), new XAttribute("value", "true")));
+            web.Root.Element("system.webServer").AddFirst(new XElement("validation", new XAttribute("validateIntegratedModeConfiguration", "false")));
+            web.Save(site.WebConfig);
+            string original = Normalized(site.WebConfig);
+            var values = new Dictionary<string, string> { ["matomo:DomainPath"] = "stats.example.com", ["matomo:SiteId"] = "4", ["matomo:DisableCookies"] = "true" };
 
-            string[] siteIds = settings.Elements("add").Where(a => (string)a.Attribute("key") == "matomo:SiteId")
-                .Select(a => (string)a.Attribute("value")).ToArray();
-            Assert.That(siteIds, Is.EqualTo(new[] { "7", "" }), "the configured entry stays; an empty one follows it, and the last one wins");
-            Assert.That(settings.Elements("add").Count(a => (string)a.Attribute("key") == "matomo:DomainPath"), Is.EqualTo(1),
-                "entries left as installed are replaced, not duplicated");
-            Assert.That(OpenConfiguration(config, "updated").AppSettings.Settings["matomo:SiteId"].Value, Is.EqualTo(""));
+            site.Install(package.Nupkg);
+            AssertInstalled(site, values);
+            site.Update(package.UpdateNupkg);
+            AssertInstalled(site, values);
+            site.Uninstall("Matomo.Mvc5");
+
+            Assert.That(Normalized(site.WebConfig), Is.EqualTo(original), "the site's settings and its validation element stay; nothing else is left");
+            SiteConfiguration uninstalled = Read(site);
+            Assert.That(uninstalled.Validation, Is.EqualTo(new[] { "false" }));
+            Assert.That(uninstalled.MatomoModules, Is.Empty);
         }
 
         [Test]
-        public void Installed_Web_config_reads_as_configuration_with_empty_settings_and_the_module()
+        public void Uninstall_keeps_the_validation_element_while_system_web_registers_another_module()
         {
-            // Mono's System.Configuration and System.Web read the file the way the site will.
-            Configuration configuration = OpenConfiguration(Installed("Mvc5"), "installed");
+            PackagesConfigSite site = Site("Mvc5");
+            site.Install(package.Nupkg);
+            XDocument web = XDocument.Load(site.WebConfig, LoadOptions.PreserveWhitespace);
+            web.Root.Element("system.web").Element("httpModules").Add(
+                new XElement("add", new XAttribute("name", "Other"), new XAttribute("type", "Other.Module, Other")));
+            web.Save(site.WebConfig);
 
-            foreach (string key in TransformKeys())
-                Assert.That(configuration.AppSettings.Settings[key]?.Value, Is.EqualTo(""), key);
-            var modules = (HttpModulesSection)configuration.GetSection("system.web/httpModules");
-            Assert.That(modules.Modules.Cast<HttpModuleAction>().Where(m => m.Name == "MatomoModule").Select(m => m.Type),
-                Is.EqualTo(new[] { ModuleType }));
+            site.Uninstall("Matomo.Mvc5");
+            SiteConfiguration uninstalled = Read(site);
+            Assert.That(uninstalled.Validation, Is.EqualTo(new[] { "false" }), "IIS integrated mode still needs it for the other module");
+            Assert.That(uninstalled.HttpModules, Does.Contain("Other=Other.Module, Other"));
+            Assert.That(uninstalled.MatomoModules, Is.Empty);
+        }
+
+        [Test]
+        public void Install_does_not_register_the_module_again_when_the_site_registers_its_type_under_another_name()
+        {
+            PackagesConfigSite site = Site("Mvc5IndividualAccounts");
+            const string qualified = "Matomo.Mvc5.MatomoModule, Matomo.Mvc5, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null";
+            XDocument web = XDocument.Load(site.WebConfig, LoadOptions.PreserveWhitespace);
+            web.Root.Element("system.webServer").Element("modules").Add(
+                new XElement("add", new XAttribute("name", "Matomo"), new XAttribute("type", qualified)));
+            web.Save(site.WebConfig);
+
+            site.Install(package.Nupkg);
+            SiteConfiguration installed = Read(site);
+            Assert.That(installed.MatomoModules, Is.EqualTo(new[] { "system.web " + ModuleEntry, "system.webServer Matomo=" + qualified }));
+
+            site.Uninstall("Matomo.Mvc5");
+            Assert.That(Read(site).MatomoModules, Is.Empty, "a registration of the package's module would stop the site once its assembly is gone");
+            Assert.That(Normalized(site.WebConfig), Is.EqualTo(Normalized(Path.Combine(StockSites, "Mvc5IndividualAccounts", "Web.config"))));
+        }
+
+        [Test]
+        public void A_site_without_a_Web_config_gets_one_from_the_transform_that_the_XDT_then_fills()
+        {
+            PackagesConfigSite site = Site("Mvc5");
+            File.Delete(site.WebConfig);
+
+            site.Install(package.Nupkg);
+            AssertInstalled(site, NoValues);
+
+            site.Uninstall("Matomo.Mvc5");
+            XElement root = XDocument.Load(site.WebConfig).Root;
+            Assert.That(root.Name.LocalName, Is.EqualTo("configuration"));
+            Assert.That(root.Elements(), Is.Empty, "everything the install created is gone again");
         }
 
         [Test]
         public void The_library_accepts_the_settings_as_installed()
         {
             // A site that has just installed the package, settings still empty, must start.
-            var appSettings = new NameValueCollection();
-            foreach (XElement add in Installed("Mvc5").Root.Element("appSettings").Elements("add"))
-                appSettings.Add(add.Attribute("key").Value, add.Attribute("value").Value);
-            MethodInfo fromAppSettings = LibraryType("Matomo.Mvc5.MatomoSettings").GetMethod("FromAppSettings", new[] { typeof(NameValueCollection) });
-            Assert.That(fromAppSettings, Is.Not.Null, "MatomoSettings.FromAppSettings(NameValueCollection)");
-            Assert.That(() => fromAppSettings.Invoke(null, new object[] { appSettings }), Throws.Nothing);
+            PackagesConfigSite site = Site("Mvc5");
+            site.Install(package.Nupkg);
+            AssertLibraryAccepts(Read(site));
         }
 
         [Test]
@@ -179,61 +242,103 @@ namespace Matomo.Mvc5.Tests.Package
             Type keys = LibraryType("Matomo.Mvc5.MatomoSettings+Keys");
             string[] read = keys.GetFields(BindingFlags.Public | BindingFlags.Static)
                 .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()).ToArray();
-            Assert.That(TransformKeys(), Is.SubsetOf(read));
-            Assert.That(TransformKeys(), Is.SupersetOf(new[]
-            {
-                "matomo:DomainPath", "matomo:SiteId", "matomo:DisableCookies", "matomo:InternalIps",
-                "analytical:InternalIps", "analytical:AutoIdentify", "analytical:TrustedProxies",
-            }));
+            Assert.That(PackageSettings, Is.SubsetOf(read));
+
+            PackagesConfigSite site = Site("Mvc5");
+            site.Install(package.Nupkg);
+            Assert.That(Read(site).AppSettings.Keys.Where(k => k.StartsWith("matomo:") || k.StartsWith("analytical:")), Is.EquivalentTo(PackageSettings));
         }
 
         [Test]
         public void Registers_a_module_type_that_exists_and_imports_the_helper_namespace()
         {
-            foreach (string type in webConfigTransform.Descendants("add").Select(a => (string)a.Attribute("type")).Where(t => t != null))
+            PackagesConfigSite site = Site("Mvc5");
+            site.Install(package.Nupkg);
+            SiteConfiguration installed = Read(site);
+            foreach (string module in installed.MatomoModules)
             {
-                Type module = Type.GetType(type, throwOnError: false);
-                Assert.That(module, Is.Not.Null, type);
-                Assert.That(typeof(IHttpModule).IsAssignableFrom(module), Is.True, type + " is an IHttpModule");
+                string type = module.Substring(module.IndexOf('=') + 1);
+                Type moduleType = Type.GetType(type, throwOnError: false);
+                Assert.That(moduleType, Is.Not.Null, type);
+                Assert.That(typeof(IHttpModule).IsAssignableFrom(moduleType), Is.True, type + " is an IHttpModule");
             }
-            string imported = (string)viewsTransform.Descendants("add").Single().Attribute("namespace");
-            Assert.That(LibraryType("Matomo.Mvc5.MatomoHtmlHelperExtensions").Namespace, Is.EqualTo(imported));
+            Assert.That(installed.ViewNamespaces, Does.Contain(LibraryType("Matomo.Mvc5.MatomoHtmlHelperExtensions").Namespace));
         }
 
         [Test]
-        public void Transforms_hold_nothing_that_NuGet_would_rewrite_or_repeat()
+        public void Content_files_hold_no_NuGet_tokens_and_the_transform_adds_nothing()
         {
-            // $name$ is replaced by a project property on install; comments inside the root are copied on every install.
-            foreach (XElement transform in new[] { webConfigTransform, viewsTransform })
+            // NuGet replaces $name$ with a project property in every content file it transforms, comments included.
+            foreach (string entry in PackedPackage.Entries(package.Nupkg).Where(e => e.StartsWith("content/", StringComparison.Ordinal)))
+                Assert.That(PackedPackage.ReadText(package.Nupkg, entry), Does.Not.Contain("$"), entry);
+
+            // A .transform appends every element whose attributes differ from the site's and its uninstall removes
+            // elements the site had before: the one it ships is an empty root, there to create a missing Web.config.
+            XElement transform = XElement.Parse(PackedPackage.ReadText(package.Nupkg, "content/Web.config.transform"));
+            Assert.That(transform.Name.LocalName, Is.EqualTo("configuration"));
+            Assert.That(transform.Nodes(), Is.Empty);
+            Assert.That(transform.Attributes(), Is.Empty);
+        }
+
+        private static readonly IReadOnlyDictionary<string, string> NoValues = new Dictionary<string, string>();
+
+        private static string UpdateVersion => Path.GetFileNameWithoutExtension(PackedPackage.Get().UpdateNupkg).Substring("Matomo.Mvc5.".Length);
+
+        private PackagesConfigSite Site(string stock) => PackagesConfigSite.CopyOf(Path.Combine(StockSites, stock), sites);
+
+        private SiteConfiguration Read(PackagesConfigSite site) => SiteConfiguration.Read(site, scratch);
+
+        private SiteConfiguration StockConfiguration(string stock) => Read(Site(stock));
+
+        /// <summary>What an installed site must get: each of the package's settings once, with the given value or
+        /// empty, the module once in each pipeline, the validation element once, the namespace once in the views.</summary>
+        private SiteConfiguration AssertInstalled(PackagesConfigSite site, IReadOnlyDictionary<string, string> values)
+        {
+            SiteConfiguration configuration = Read(site);
+            foreach (string key in PackageSettings)
             {
-                Assert.That(transform.ToString(), Does.Not.Contain("$"));
-                Assert.That(transform.DescendantNodes().OfType<XComment>(), Is.Empty);
+                Assert.That(configuration.AppSettings.TryGetValue(key, out string value), Is.True, key);
+                Assert.That(value, Is.EqualTo(values.TryGetValue(key, out string expected) ? expected : ""), key);
             }
+            Assert.That(configuration.AppSettingEntries, Is.Unique, "appSettings keys");
+            Assert.That(configuration.MatomoModules, Is.EqualTo(new[] { "system.web " + ModuleEntry, "system.webServer " + ModuleEntry }));
+            Assert.That(configuration.Validation, Is.EqualTo(new[] { "false" }),
+                "IIS integrated mode accepts the system.web/httpModules registration only with this");
+            Assert.That(configuration.ViewNamespaces.Count(n => n == "Matomo.Mvc5"), Is.EqualTo(1), "Views/Web.config namespaces");
+            return configuration;
         }
 
-        private XDocument Installed(string site)
+        private void AssertLibraryAccepts(SiteConfiguration configuration)
         {
-            XDocument config = NuGetConfigTransform.LoadConfig(Path.Combine(StockSites, site, "Web.config"));
-            NuGetConfigTransform.Install(config, webConfigTransform);
-            return config;
+            var appSettings = new NameValueCollection();
+            foreach (KeyValuePair<string, string> setting in configuration.AppSettings)
+                appSettings.Add(setting.Key, setting.Value);
+            MethodInfo fromAppSettings = LibraryType("Matomo.Mvc5.MatomoSettings").GetMethod("FromAppSettings", new[] { typeof(NameValueCollection) });
+            Assert.That(fromAppSettings, Is.Not.Null, "MatomoSettings.FromAppSettings(NameValueCollection)");
+            Assert.That(() => fromAppSettings.Invoke(null, new object[] { appSettings }), Throws.Nothing);
         }
 
-        private XDocument InstalledViews(string site)
+        private static void EditSettings(PackagesConfigSite site, IReadOnlyDictionary<string, string> values)
         {
-            XDocument config = NuGetConfigTransform.LoadConfig(Path.Combine(StockSites, site, "Views", "Web.config"));
-            NuGetConfigTransform.Install(config, viewsTransform);
-            return config;
+            XDocument web = XDocument.Load(site.WebConfig, LoadOptions.PreserveWhitespace);
+            foreach (KeyValuePair<string, string> value in values)
+                web.Root.Element("appSettings").Elements("add").Single(a => (string)a.Attribute("key") == value.Key).SetAttributeValue("value", value.Value);
+            web.Save(site.WebConfig);
         }
 
-        private Configuration OpenConfiguration(XDocument config, string name)
+        /// <summary>Every element of <paramref name="before"/> is still in <paramref name="after"/>, at the same
+        /// place in the hierarchy, with the same attributes.</summary>
+        private static void AssertKeepsEveryElement(string before, string after)
         {
-            string path = Path.Combine(scratch, name + ".Web.config");
-            config.Save(path);
-            return ConfigurationManager.OpenMappedExeConfiguration(new ExeConfigurationFileMap { ExeConfigFilename = path }, ConfigurationUserLevel.None);
+            List<string> remaining = XDocument.Load(after).Descendants().Select(Signature).ToList();
+            foreach (string element in XDocument.Load(before).Descendants().Select(Signature))
+                Assert.That(remaining.Remove(element), Is.True, "lost: " + element);
         }
 
-        private string[] TransformKeys() =>
-            webConfigTransform.Element("appSettings").Elements("add").Select(a => a.Attribute("key").Value).ToArray();
+        private static string Signature(XElement element) =>
+            string.Join("/", element.AncestorsAndSelf().Reverse().Select(e => e.Name.LocalName)) +
+            string.Concat(element.Attributes().Where(a => !a.IsNamespaceDeclaration).OrderBy(a => a.Name.ToString(), StringComparer.Ordinal)
+                .Select(a => $"[@{a.Name.LocalName}='{a.Value}']"));
 
         private static Type LibraryType(string name)
         {
@@ -242,8 +347,10 @@ namespace Matomo.Mvc5.Tests.Package
             return type;
         }
 
-        /// <summary>The document without whitespace-only text, for comparing structure and content.</summary>
+        /// <summary>The root element without whitespace-only text, for comparing structure and content.</summary>
+        private static string Normalized(string path) => Normalized(XDocument.Load(path));
+
         private static string Normalized(XDocument document) =>
-            XDocument.Parse(document.ToString(SaveOptions.DisableFormatting), LoadOptions.None).ToString(SaveOptions.DisableFormatting);
+            XDocument.Parse(document.Root.ToString(SaveOptions.DisableFormatting), LoadOptions.None).Root.ToString(SaveOptions.DisableFormatting);
     }
 }

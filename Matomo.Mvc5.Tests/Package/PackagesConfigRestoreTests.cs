@@ -57,10 +57,18 @@ namespace Matomo.Mvc5.Tests.Package
         }
 
         [Test]
-        public void Puts_both_transforms_in_content()
+        public void Puts_the_site_transforms_in_content_and_the_readme_at_the_top()
         {
-            Assert.That(Path.Combine(matomoFolder, "content", "Web.config.transform"), Does.Exist);
-            Assert.That(Path.Combine(matomoFolder, "content", "Views", "Web.config.transform"), Does.Exist);
+            string content = Path.Combine(matomoFolder, "content");
+            Assert.That(Directory.GetFiles(content, "*", SearchOption.AllDirectories).Select(f => f.Substring(content.Length + 1).Replace('\\', '/'))
+                    .OrderBy(f => f, StringComparer.Ordinal),
+                Is.EqualTo(new[]
+                {
+                    "Views/Web.config.install.xdt", "Views/Web.config.uninstall.xdt",
+                    "Web.config.install.xdt", "Web.config.transform", "Web.config.uninstall.xdt",
+                }));
+            // Visual Studio opens packages/Id.Version/readme.txt after installing the package into a packages.config project.
+            Assert.That(Path.Combine(matomoFolder, "readme.txt"), Does.Exist);
         }
 
         [Test]

@@ -1,3 +1,5 @@
+extern alias NuGetExe;
+
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -9,6 +11,7 @@ using System.Text;
 using System.Threading;
 using System.Xml.Linq;
 using NUnit.Framework;
+using NuGetExe::NuGet.ProjectManagement;
 
 namespace Matomo.Mvc5.Tests.Package
 {
@@ -17,7 +20,8 @@ namespace Matomo.Mvc5.Tests.Package
     /// the library) into a local folder feed, then <c>nuget.exe restore</c> (NuGet.CommandLine
     /// under Mono) of the repository's top-level packages.config from that feed and the NuGet registry, into a packages
     /// folder of its own, with a global packages folder of its own so that no earlier Matomo.Mvc5 of the same version
-    /// can be picked up instead.
+    /// can be picked up instead. For update tests, the same build is also packed as the next patch version
+    /// (<c>./build.sh pack --no-build -p:Version=...</c>) into a second feed.
     /// </summary>
     internal sealed class PackedPackage
     {
@@ -46,6 +50,15 @@ namespace Matomo.Mvc5.Tests.Package
         /// <summary>The freshly packed .nupkg, in the local feed.</summary>
         public string Nupkg { get; private set; }
 
+        /// <summary>Its symbols package (.snupkg), beside it.</summary>
+        public string Snupkg { get; private set; }
+
+        /// <summary>The same build packed as the next patch version, in a feed of its own.</summary>
+        public string UpdateNupkg { get; private set; }
+
+        /// <summary>nuget.exe: the NuGet.CommandLine assembly the tests load (copied beside them).</summary>
+        public static string NuGetExe => typeof(XdtTransformer).Assembly.Location;
+
         /// <summary>The restored packages folder (the site's <c>packages/</c>).</summary>
         public string PackagesFolder { get; private set; }
 
@@ -53,11 +66,36 @@ namespace Matomo.Mvc5.Tests.Package
         public string RestoreOutput { get; private set; }
 
         /// <summary>The package's manifest (.nuspec).</summary>
-        public XElement ReadNuspec()
+        public XElement ReadNuspec() => XElement.Parse(ReadText(Nupkg, "Matomo.Mvc5.nuspec"));
+
+        /// <summary>An entry of a package (.nupkg or .snupkg), as bytes; fails the test if it is missing.</summary>
+        public static byte[] ReadBytes(string package, string entry)
         {
-            using (ZipArchive zip = ZipFile.OpenRead(Nupkg))
-            using (Stream stream = zip.GetEntry("Matomo.Mvc5.nuspec").Open())
-                return XElement.Load(stream);
+            using (ZipArchive zip = ZipFile.OpenRead(package))
+            using (Stream stream = zip.GetEntry(entry)?.Open() ?? throw new AssertionException(entry + " is not in " + Path.GetFileName(package)))
+            using (var copy = new MemoryStream())
+            {
+                stream.CopyTo(copy);
+                return copy.ToArray();
+            }
+        }
+
+        /// <summary>An entry of a package as text (UTF-8, a byte order mark dropped).</summary>
+        public static string ReadText(string package, string entry)
+        {
+            using (var reader = new StreamReader(new MemoryStream(ReadBytes(package, entry))))
+                return reader.ReadToEnd();
+        }
+
+        /// <summary>The entries of a package, without the packaging's own parts.</summary>
+        public static string[] Entries(string package)
+        {
+            using (ZipArchive zip = ZipFile.OpenRead(package))
+            {
+                return zip.Entries.Select(e => e.FullName)
+                    .Where(n => n != "[Content_Types].xml" && !n.StartsWith("_rels/", StringComparison.Ordinal) && !n.StartsWith("package/", StringComparison.Ordinal))
+                    .OrderBy(n => n, StringComparer.Ordinal).ToArray();
+            }
         }
 
         /// <summary>Deletes what <see cref="Get"/> made.</summary>
@@ -77,12 +115,22 @@ namespace Matomo.Mvc5.Tests.Package
             string configuration = typeof(PackedPackage).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
             Run("bash", new[] { Path.Combine(RepositoryRoot, "build.sh"), "pack" }, RepositoryRoot, TimeSpan.FromSeconds(180),
                 new Dictionary<string, string> { ["ARTIFACTS"] = feed, ["CONFIGURATION"] = configuration });
-            string[] packed = Directory.GetFiles(feed, "*.nupkg");
-            Assert.That(packed.Select(Path.GetFileName), Is.EqualTo(new[] { "Matomo.Mvc5." + ManifestVersion + ".nupkg" }),
-                "./build.sh pack must make exactly the Matomo.Mvc5 version that packages.config lists");
+            string name = "Matomo.Mvc5." + ManifestVersion;
+            Assert.That(Directory.GetFiles(feed).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal),
+                Is.EqualTo(new[] { name + ".nupkg", name + ".snupkg" }),
+                "./build.sh pack must make exactly the Matomo.Mvc5 version that packages.config lists, and its symbols package");
 
-            string nugetExe = Path.Combine(TestContext.CurrentContext.TestDirectory, "tools", "nuget.exe");
-            Assert.That(File.Exists(nugetExe), Is.True, "nuget.exe (NuGet.CommandLine, copied by the test project) at " + nugetExe);
+            var manifestVersion = new Version(ManifestVersion);
+            string updateVersion = $"{manifestVersion.Major}.{manifestVersion.Minor}.{Math.Max(manifestVersion.Build, 0) + 1}";
+            string updateFeed = Path.Combine(workDirectory, "feed-update");
+            Directory.CreateDirectory(updateFeed);
+            Run("bash", new[] { Path.Combine(RepositoryRoot, "build.sh"), "pack", "--no-build", "-p:Version=" + updateVersion }, RepositoryRoot,
+                TimeSpan.FromSeconds(180), new Dictionary<string, string> { ["ARTIFACTS"] = updateFeed, ["CONFIGURATION"] = configuration });
+            string updateNupkg = Path.Combine(updateFeed, "Matomo.Mvc5." + updateVersion + ".nupkg");
+            Assert.That(updateNupkg, Does.Exist);
+
+            string nugetExe = NuGetExe;
+            Assert.That(File.Exists(nugetExe), Is.True, "nuget.exe (NuGet.CommandLine, referenced by the test project) at " + nugetExe);
             string packages = Path.Combine(workDirectory, "packages");
             string output = Run("mono", new[]
                 {
@@ -95,7 +143,14 @@ namespace Matomo.Mvc5.Tests.Package
                     ["NUGET_HTTP_CACHE_PATH"] = Path.Combine(workDirectory, "http-cache"),
                 });
 
-            return new PackedPackage { Nupkg = packed[0], PackagesFolder = packages, RestoreOutput = output };
+            return new PackedPackage
+            {
+                Nupkg = Path.Combine(feed, name + ".nupkg"),
+                Snupkg = Path.Combine(feed, name + ".snupkg"),
+                UpdateNupkg = updateNupkg,
+                PackagesFolder = packages,
+                RestoreOutput = output,
+            };
         }
 
         /// <summary>Runs a program to completion, failing the test with its output when it fails or overruns.</summary>

@@ -15,6 +15,8 @@ namespace Matomo.Mvc5.Tests.Support
         public IPrincipal User { get; set; }
         public IDictionary Items { get; } = new Hashtable();
         public int AddressReads { get; private set; }
+        /// <summary><c>&lt;compilation debug="..."&gt;</c> as the request sees it (false, as in production, unless set).</summary>
+        public bool Debug { get; set; }
 
         public static IPrincipal SignedIn(string name) => new GenericPrincipal(new GenericIdentity(name, "Forms"), new string[0]);
         public static IPrincipal Anonymous() => new GenericPrincipal(new GenericIdentity(""), new string[0]);
@@ -32,6 +34,7 @@ namespace Matomo.Mvc5.Tests.Support
             context.Setup(c => c.Request).Returns(request.Object);
             context.Setup(c => c.Items).Returns(Items);
             context.Setup(c => c.User).Returns(() => User);
+            context.Setup(c => c.IsDebuggingEnabled).Returns(() => Debug);
             return context.Object;
         }
     }

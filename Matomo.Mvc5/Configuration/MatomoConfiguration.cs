@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Specialized;
 using System.Configuration;
 using System.Threading;
 
@@ -16,13 +17,29 @@ namespace Matomo.Mvc5
         /// <exception cref="MatomoConfigurationException">A key is set but invalid (thrown again on every access).</exception>
         public static MatomoSettings Current => _current.Value;
 
+        /// <summary>
+        /// Parses and validates the web.config settings now, for <c>Application_Start</c>: a site that calls it fails
+        /// at start-up on a bad key instead of rendering a comment in its place on every page (production) or failing
+        /// each page (debug).
+        /// </summary>
+        /// <returns>The settings in force.</returns>
+        /// <exception cref="MatomoConfigurationException">A key is invalid; the message names it and the form expected.</exception>
+        public static MatomoSettings Validate() => Current;
+
         /// <summary>Replaces the settings (for tests and hosts that configure Matomo in code); null goes back to web.config.</summary>
         internal static void Override(MatomoSettings settings)
         {
             Interlocked.Exchange(ref _current, settings == null ? CreateLazy() : new Lazy<MatomoSettings>(() => settings));
         }
 
-        private static Lazy<MatomoSettings> CreateLazy() =>
-            new Lazy<MatomoSettings>(() => MatomoSettings.FromAppSettings(ConfigurationManager.AppSettings), LazyThreadSafetyMode.ExecutionAndPublication);
+        /// <summary>Reads the settings from <paramref name="appSettings"/> instead of web.config, on first use as usual (for tests).</summary>
+        internal static void OverrideAppSettings(NameValueCollection appSettings)
+        {
+            Interlocked.Exchange(ref _current, CreateLazy(appSettings));
+        }
+
+        private static Lazy<MatomoSettings> CreateLazy(NameValueCollection appSettings = null) =>
+            new Lazy<MatomoSettings>(() => MatomoSettings.FromAppSettings(appSettings ?? ConfigurationManager.AppSettings),
+                LazyThreadSafetyMode.ExecutionAndPublication);
     }
 }

@@ -26,6 +26,15 @@ namespace Matomo.Mvc5
             Expected = expected;
         }
 
+        /// <summary>Like the public constructor, with a <paramref name="detail"/> that the message adds after the form.</summary>
+        internal MatomoConfigurationException(string key, string value, string expected, string detail)
+            : base($"The appSetting '{key}' has the invalid value '{value}': expected {expected} ({detail}).")
+        {
+            Key = key;
+            Value = value;
+            Expected = expected;
+        }
+
         private MatomoConfigurationException(string key, string message, bool unknown) : base(message)
         {
             Key = key;

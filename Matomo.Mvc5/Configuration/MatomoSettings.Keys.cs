@@ -45,6 +45,17 @@ namespace Matomo.Mvc5
             /// <summary>A Matomo Tag Manager container id.</summary>
             public const string ContainerId = "matomo:ContainerId";
 
+            /// <summary>The tracker proxy: the site-relative path it is served under, such as <c>insights</c>; unset: no proxy.</summary>
+            public const string ProxyPath = "matomo:ProxyPath";
+            /// <summary>The absolute URL at which the web server reaches Matomo (default <c>https://</c> + DomainPath + <c>/</c>).</summary>
+            public const string ProxyUpstream = "matomo:ProxyUpstream";
+            /// <summary>The token_auth that lets Matomo accept the visitor address from the proxy; sent only to Matomo.</summary>
+            public const string ProxyTokenAuth = "matomo:ProxyTokenAuth";
+            /// <summary>Seconds the proxy waits for Matomo (default 5).</summary>
+            public const string ProxyTimeoutSeconds = "matomo:ProxyTimeoutSeconds";
+            /// <summary>Seconds after which the proxy refreshes its cached tracker script in the background (default 86400).</summary>
+            public const string ProxyScriptMaxAgeSeconds = "matomo:ProxyScriptMaxAgeSeconds";
+
             /// <summary>Every key above, read from the constants themselves.</summary>
             internal static readonly string[] All = typeof(Keys).GetFields(BindingFlags.Public | BindingFlags.Static)
                 .Where(f => f.IsLiteral && f.FieldType == typeof(string))

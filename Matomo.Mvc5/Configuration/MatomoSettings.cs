@@ -19,8 +19,9 @@ namespace Matomo.Mvc5
             IpRangeList trustedProxies, ForwardedHeaderKind forwardedHeader, string nonceItemKey,
             MatomoConsentMode requireConsent, bool respectDoNotTrack, bool enableLinkTracking, int heartBeatSeconds,
             bool useHttps, string trackerPath, string scriptPath, IReadOnlyList<MatomoAdditionalTracker> additionalTrackers,
-            string containerId)
+            string containerId, MatomoProxySettings proxy = null)
         {
+            Proxy = proxy;
             DomainPath = domainPath;
             SiteId = siteId;
             DisableCookies = disableCookies;
@@ -58,8 +59,14 @@ namespace Matomo.Mvc5
         /// <summary>The site id (<c>matomo:SiteId</c>), or <c>null</c> when unset.</summary>
         public int? SiteId { get; }
 
-        /// <summary>Whether anything is rendered: a domain path and a site id or Tag Manager container.</summary>
-        public bool IsEnabled => DomainPath != null && (SiteId != null || ContainerId != null);
+        /// <summary>
+        /// Whether anything is rendered: a domain path and a site id or Tag Manager container, or the tracker proxy
+        /// and a site id.
+        /// </summary>
+        public bool IsEnabled => DomainPath != null && (SiteId != null || ContainerId != null) || Proxy != null && SiteId != null;
+
+        /// <summary>The tracker proxy (<c>matomo:Proxy*</c>), or <c>null</c> when <c>matomo:ProxyPath</c> is unset.</summary>
+        public MatomoProxySettings Proxy { get; }
 
         /// <summary><c>matomo:DisableCookies</c>.</summary>
         public bool DisableCookies { get; }

@@ -19,6 +19,11 @@ namespace Matomo.Mvc5
         private const string TrackersForm =
             "a list of siteId or domainPath|siteId entries separated by commas or spaces, such as 7, analytics.example.com|3";
 
+        private const string ProxyPathForm = "a path of the site, without scheme, query or '..', such as insights or assets/stats";
+        private const string UpstreamForm =
+            "an absolute http or https URL without user name, query or fragment, at which the web server reaches Matomo, such as http://matomo.internal:8080/matomo/";
+        private const string TokenForm = "a Matomo token_auth: 1 to 256 letters, digits or -._~ (the value is secret and not shown)";
+
         private static readonly Regex DomainPathRegex = new Regex(
             @"^(?:(?<host>[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*)|\[(?<v6>[0-9A-Fa-f:.]+)\])(?::(?<port>[0-9]{1,5}))?(?<path>(?:/[A-Za-z0-9._~%!$()*+,;=@-]+)*)\z",
             RegexOptions.CultureInvariant);
@@ -42,8 +47,9 @@ namespace Matomo.Mvc5
             }
 
             string internalKey = Get(Keys.InternalIps) != null ? Keys.InternalIps : Keys.AnalyticalInternalIps;
+            string domainPath = ParseDomainPath(Keys.DomainPath, Get(Keys.DomainPath));
             return new MatomoSettings(
-                domainPath: ParseDomainPath(Keys.DomainPath, Get(Keys.DomainPath)),
+                domainPath: domainPath,
                 siteId: ParseSiteId(Get(Keys.SiteId)),
                 disableCookies: ParseBool(Keys.DisableCookies, Get(Keys.DisableCookies), false),
                 internalIps: ParseIpList(internalKey, Get(internalKey)) ?? IpRangeList.Empty,
@@ -64,7 +70,49 @@ namespace Matomo.Mvc5
                 trackerPath: ParseRelativePath(Keys.TrackerPath, Get(Keys.TrackerPath)) ?? "matomo.php",
                 scriptPath: ParseRelativePath(Keys.ScriptPath, Get(Keys.ScriptPath)) ?? "matomo.js",
                 additionalTrackers: ParseAdditionalTrackers(Get(Keys.AdditionalTrackers)),
-                containerId: ParseContainerId(Get(Keys.ContainerId)));
+                containerId: ParseContainerId(Get(Keys.ContainerId)),
+                proxy: ParseProxy(Get, domainPath));
+        }
+
+        /// <summary>The <c>matomo:Proxy*</c> keys; null when <c>matomo:ProxyPath</c> is unset.</summary>
+        private static MatomoProxySettings ParseProxy(Func<string, string> get, string domainPath)
+        {
+            string path = get(Keys.ProxyPath)?.Trim('/');
+            if (path == null) return null;
+            if (!IsRelativePath(path)) throw new MatomoConfigurationException(Keys.ProxyPath, get(Keys.ProxyPath), ProxyPathForm);
+            string upstream = get(Keys.ProxyUpstream);
+            if (upstream == null && domainPath == null)
+                throw new MatomoConfigurationException(Keys.ProxyUpstream, null, UpstreamForm + " (required when matomo:DomainPath is unset)");
+            string token = get(Keys.ProxyTokenAuth);
+            if (token != null && !IsToken(token))
+                throw new MatomoConfigurationException(Keys.ProxyTokenAuth, null, TokenForm); // never quote a secret
+            return new MatomoProxySettings(
+                path,
+                System.Web.HttpRuntime.AppDomainAppVirtualPath,
+                upstream == null ? new Uri("https://" + domainPath + "/") : ParseUpstream(upstream),
+                token,
+                ParseWholeNumber(Keys.ProxyTimeoutSeconds, get(Keys.ProxyTimeoutSeconds), 1, 300,
+                    "a whole number of seconds from 1 to 300, such as 5") ?? MatomoProxySettings.DefaultTimeoutSeconds,
+                ParseWholeNumber(Keys.ProxyScriptMaxAgeSeconds, get(Keys.ProxyScriptMaxAgeSeconds), 60, 31536000,
+                    "a whole number of seconds from 60 to 31536000, such as 86400") ?? MatomoProxySettings.DefaultScriptMaxAgeSeconds);
+        }
+
+        private static Uri ParseUpstream(string value)
+        {
+            if (!Uri.TryCreate(value, UriKind.Absolute, out Uri uri)
+                || uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps || uri.Host.Length == 0
+                || uri.UserInfo.Length > 0 || uri.Query.Length > 0 || value.IndexOf('#') >= 0)
+                throw new MatomoConfigurationException(Keys.ProxyUpstream, value, UpstreamForm);
+            return uri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? uri : new Uri(uri.AbsoluteUri + "/");
+        }
+
+        /// <summary>Printable token characters only (Matomo's tokens are hex), at most 256.</summary>
+        private static bool IsToken(string value)
+        {
+            if (value.Length > 256) return false;
+            foreach (char c in value)
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~')) return false;
+            return true;
         }
 
         private static string ParseDomainPath(string key, string value)
@@ -121,17 +169,19 @@ namespace Matomo.Mvc5
         {
             if (value == null) return null;
             if (!IpRangeList.TryParse(value, out IpRangeList list, out string error))
-                throw new MatomoConfigurationException(key, value, IpListForm + " (" + error + ")");
+                throw new MatomoConfigurationException(key, value, IpListForm, error);
             return list;
         }
 
         private static string ParseRelativePath(string key, string value)
         {
             if (value == null) return null;
-            if (!RelativePathRegex.IsMatch(value) || value.Split('/').Any(segment => segment == "." || segment == ".."))
-                throw new MatomoConfigurationException(key, value, RelativePathForm);
+            if (!IsRelativePath(value)) throw new MatomoConfigurationException(key, value, RelativePathForm);
             return value;
         }
+
+        private static bool IsRelativePath(string value) =>
+            RelativePathRegex.IsMatch(value) && !value.Split('/').Any(segment => segment == "." || segment == "..");
 
         private static string ParseContainerId(string value)
         {
@@ -149,7 +199,7 @@ namespace Matomo.Mvc5
                 string domain = bar < 0 ? null : entry.Substring(0, bar);
                 string id = bar < 0 ? entry : entry.Substring(bar + 1);
                 if (domain != null && !IsValidDomainPath(domain) || !ListSyntax.TryParseNatural(id, out int siteId) || siteId < 1)
-                    throw new MatomoConfigurationException(Keys.AdditionalTrackers, value, TrackersForm + " ('" + entry + "' is not)");
+                    throw new MatomoConfigurationException(Keys.AdditionalTrackers, value, TrackersForm, "'" + entry + "' is not");
                 trackers.Add(new MatomoAdditionalTracker(domain, siteId));
             }
             return trackers.AsReadOnly();

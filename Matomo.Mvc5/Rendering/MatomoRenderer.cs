@@ -51,6 +51,26 @@ namespace Matomo.Mvc5
             }
         }
 
+        /// <summary>
+        /// The comment that stands where the snippet would be when tracking is off for a reason the page should show:
+        /// <c>&lt;!-- Matomo disabled: reason --&gt;</c>. The reason cannot end the comment early.
+        /// </summary>
+        internal static string RenderDisabledComment(string reason)
+        {
+            var output = new CharBuffer(reason.Length + 32);
+            output.Append("<!-- Matomo disabled: ");
+            char previous = ' ';
+            foreach (char c in reason)
+            {
+                // "--" and ">" could end or corrupt the comment; "<" could open markup in a careless parser.
+                char safe = c == '>' || c == '<' ? ' ' : c == '-' && previous == '-' ? '_' : c;
+                output.Append(safe);
+                previous = safe;
+            }
+            output.Append(" -->");
+            return output.ToString();
+        }
+
         private static SnippetTemplate TemplateFor(MatomoSettings settings)
         {
             SnippetTemplate template = _lastTemplate;

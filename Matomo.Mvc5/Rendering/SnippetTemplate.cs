@@ -63,8 +63,12 @@ namespace Matomo.Mvc5
 
             public void Write(MatomoSettings s)
             {
-                string baseUrl = JavaScriptEncoder.EncodeString(s.BaseUrl);
-                string trackerUrl = "u+" + JavaScriptEncoder.EncodeString(s.TrackerPath);
+                // Through the tracker proxy the page names only the site's own proxy path, never the Matomo host.
+                string home = s.Proxy?.PublicPath ?? s.BaseUrl;
+                string trackerName = s.Proxy == null ? s.TrackerPath : ProxyRoute.TrackingName;
+                string scriptName = s.Proxy == null ? s.ScriptPath : ProxyRoute.ScriptName;
+                string baseUrl = JavaScriptEncoder.EncodeString(home);
+                string trackerUrl = "u+" + JavaScriptEncoder.EncodeString(trackerName);
                 _text.Append("<script");
                 Cut(Slot.NonceAttribute);
                 _text.Append(">\nvar _paq = window._paq = window._paq || [];\n");
@@ -87,10 +91,10 @@ namespace Matomo.Mvc5
                         string url = t.DomainPath == null ? trackerUrl : JavaScriptEncoder.EncodeString(s.UrlFor(t.DomainPath) + s.TrackerPath);
                         Push("addTracker", new Code(url), t.SiteId.ToString(CultureInfo.InvariantCulture));
                     }
-                    LoadScript("u+" + JavaScriptEncoder.EncodeString(s.ScriptPath));
+                    LoadScript("u+" + JavaScriptEncoder.EncodeString(scriptName));
                     _text.Append("})();\n");
                 }
-                if (s.ContainerId != null)
+                if (s.ContainerId != null && s.DomainPath != null) // Tag Manager containers are not proxied
                 {
                     _text.Append("var _mtm = window._mtm = window._mtm || [];\n");
                     _text.Append("_mtm.push({\"mtm.startTime\": (new Date().getTime()), \"event\": \"mtm.Start\"});\n");
@@ -103,7 +107,7 @@ namespace Matomo.Mvc5
                 {
                     // Without JavaScript no consent can be asked for, so consent-required sites get no image.
                     _text.Append("\n<noscript><p><img referrerpolicy=\"no-referrer-when-downgrade\" src=\"");
-                    HtmlEncoder.AppendAttribute(_text, s.BaseUrl + s.TrackerPath + "?idsite=" + s.SiteId.Value.ToString(CultureInfo.InvariantCulture) + "&rec=1");
+                    HtmlEncoder.AppendAttribute(_text, home + trackerName + "?idsite=" + s.SiteId.Value.ToString(CultureInfo.InvariantCulture) + "&rec=1");
                     _text.Append("\" style=\"border:0;\" alt=\"\" /></p></noscript>");
                 }
                 Cut(Slot.None);

@@ -1,3 +1,4 @@
+using System;
 using System.Web;
 
 namespace Matomo.Mvc5
@@ -10,16 +11,53 @@ namespace Matomo.Mvc5
     /// </summary>
     public sealed class MatomoModule : IHttpModule
     {
-        /// <summary>Subscribes to <c>BeginRequest</c>.</summary>
+        /// <summary>
+        /// Subscribes to <c>BeginRequest</c>, and to <c>PostResolveRequestCache</c>, where requests under the tracker
+        /// proxy's path (<c>matomo:ProxyPath</c>) are handed to the proxy: no other web.config registration.
+        /// </summary>
         public void Init(HttpApplication context)
         {
             context.BeginRequest += (sender, e) => OnBeginRequest(new HttpContextWrapper(((HttpApplication)sender).Context));
+            context.PostResolveRequestCache += (sender, e) => OnPostResolveRequestCache(new HttpContextWrapper(((HttpApplication)sender).Context));
         }
 
+        /// <summary>
+        /// Remaps a request under the proxy path to the tracker proxy's handler. Runs after routing has chosen its
+        /// handler in the same event, so a site route such as <c>{controller}/{action}</c> cannot take the path.
+        /// </summary>
+        internal static void OnPostResolveRequestCache(HttpContextBase context)
+        {
+            MatomoSettings settings;
+            try
+            {
+                settings = MatomoConfiguration.Current;
+            }
+            catch (Exception e) when (MatomoFailure.Contain(context, e))
+            {
+                return; // as in OnBeginRequest: in production a bad setting leaves the site's requests alone
+            }
+            MatomoProxySettings proxy = settings.Proxy;
+            if (proxy == null) return;
+            string subPath = ProxyRoute.SubPath(context.Request.Path, proxy.PublicPath);
+            if (subPath == null) return;
+            context.RemapHandler(new TrackerProxyHandler(TrackerProxy.For(settings), settings, subPath));
+        }
+
+        /// <summary>
+        /// Resolves the client. A bad setting fails the request with debug="true", naming the key; in production the
+        /// request goes on untracked and <c>Html.Matomo()</c> renders the comment that names the problem.
+        /// </summary>
         internal static void OnBeginRequest(HttpContextBase context)
         {
-            MatomoSettings settings = MatomoConfiguration.Current; // a bad key fails the request loudly, naming the key
-            if (settings.IsEnabled) MatomoHttpContextExtensions.GetClient(context, settings);
+            try
+            {
+                MatomoSettings settings = MatomoConfiguration.Current;
+                if (settings.IsEnabled) MatomoHttpContextExtensions.GetClient(context, settings);
+            }
+            catch (Exception e) when (MatomoFailure.Contain(context, e))
+            {
+                // Traced once per page by the helper, which meets the same problem; nothing to add here.
+            }
         }
 
         /// <summary>Nothing to release.</summary>

@@ -1,0 +1,99 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using NUnit.Framework;
+
+namespace Matomo.Mvc5.Tests.EndToEnd
+{
+    /// <summary>
+    /// The tracker proxy under the real host (nginx + fastcgi-mono-server4), visited by headless Chromium that cannot
+    /// resolve the Matomo host name: the page's hit still reaches the stand-in, through the site, with the client
+    /// address that the trusted proxy forwarded as <c>cip</c> and the proxy's token.
+    /// </summary>
+    [TestFixture, NonParallelizable, Category("EndToEnd")]
+    public class ProxyInBrowserTests
+    {
+        private const string Token = "0123456789abcdef0123456789abcdef";
+        private const string Office = "127.0.0.3";       // the "office machine" of sample-host.sh: the client behind the proxy
+        private const string TrustedProxy = "127.0.0.2"; // the reverse proxy of sample-host.sh
+        private const string MatomoHost = "localhost";   // how the site names Matomo; Chromium cannot resolve it
+        private static readonly TimeSpan TrackingTimeout = TimeSpan.FromSeconds(20);
+
+        private SampleHost _host;
+        private HeadlessChromium _browser;
+        private Standin _standin;
+
+        [OneTimeSetUp]
+        public void Start()
+        {
+            _host = SampleHost.Begin("proxy", withProxies: true, new Dictionary<string, string>
+            {
+                ["matomo:SiteId"] = "42",
+                ["matomo:DomainPath"] = MatomoHost + ":{port}/matomo-standin",
+                ["matomo:ProxyPath"] = "insights",
+                ["matomo:ProxyUpstream"] = "http://" + MatomoHost + ":{port}/matomo-standin/",
+                ["matomo:ProxyTokenAuth"] = Token,
+                ["analytical:TrustedProxies"] = TrustedProxy,
+                ["matomo:RequireConsent"] = "",
+                ["matomo:AdditionalTrackers"] = "",
+                ["matomo:ContainerId"] = "",
+            });
+            _host.WaitUntilReady(TimeSpan.FromMinutes(3));
+            _browser = new HeadlessChromium(Path.Combine(SampleHost.RunDirectory, "chromium-proxy-profile"),
+                "--host-resolver-rules=MAP " + MatomoHost + " ~NOTFOUND");
+            _standin = new Standin(_host);
+        }
+
+        [OneTimeTearDown]
+        public void Stop()
+        {
+            try { _browser?.Dispose(); }
+            finally { _host?.Dispose(); }
+        }
+
+        [SetUp]
+        public void FreshVisitor()
+        {
+            _browser.ClearCookies();
+            _browser.SetExtraHeaders(new Dictionary<string, string>());
+            _standin.Clear();
+        }
+
+        private Received WaitForHit(string url)
+        {
+            _browser.Open(url);
+            IReadOnlyList<Received> all = _standin.WaitFor("a hit through the proxy", TrackingTimeout, r => r.Any(x => x.Kind == "hit"));
+            return all.First(x => x.Kind == "hit");
+        }
+
+        [Test]
+        public void Hit_reaches_matomo_through_the_site_with_the_trusted_proxys_client_as_cip_not_a_forged_one()
+        {
+            // The browser forges X-Forwarded-For; the office machine and the trusted proxy append the real addresses.
+            _browser.SetExtraHeaders(new Dictionary<string, string> { ["X-Forwarded-For"] = "203.0.113.77" });
+            Received hit = WaitForHit(_host.OfficeUrl("/"));
+
+            Assert.That(hit.Path, Is.EqualTo("/matomo-standin/matomo.php"), "forwarded to the upstream's tracker");
+            Assert.That(hit.Parameters["idsite"], Is.EqualTo("42"));
+            Assert.That(hit.Parameters["cip"], Is.EqualTo(Office), "the client the trusted proxy named");
+            Assert.That(hit.Parameters["token_auth"], Is.EqualTo(Token));
+            Assert.That(hit.RemoteAddress, Does.StartWith("127.0.0.1").Or.StartWith("::1").Or.StartWith("::ffff:127.0.0.1"), "the site itself asked");
+
+            IReadOnlyList<string> fetched = _browser.FetchedResources();
+            Assert.That(fetched, Has.Some.EqualTo(_host.OfficeUrl("/insights/matomo.js")));
+            Assert.That(fetched.Where(u => u.Contains(MatomoHost)), Is.Empty, "the browser never went to Matomo's host");
+            string snippet = _browser.Html.Substring(_browser.Html.IndexOf("var _paq", StringComparison.Ordinal));
+            Assert.That(snippet, Does.Not.Contain(MatomoHost).And.Not.Contain(Token));
+        }
+
+        [Test]
+        public void Tracking_works_under_default_src_self_with_the_nonce()
+        {
+            Received hit = WaitForHit(_host.Url("/Csp/SelfOnly"));
+            Assert.That(hit.Parameters["action_name"], Does.StartWith("CSP nonce"));
+            Assert.That(hit.Parameters["cip"], Is.EqualTo("127.0.0.1"), "a direct visitor is its own client");
+            Assert.That(_browser.FetchedResources(), Has.Some.EqualTo(_host.Url("/insights/matomo.js")));
+        }
+    }
+}

@@ -1,0 +1,239 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Matomo.Mvc5.Tests.Support
+{
+    /// <summary>One request that reached the <see cref="LoopbackUpstream"/>.</summary>
+    public sealed class UpstreamRequest
+    {
+        public string Method { get; set; }
+        /// <summary>Path and query as sent on the request line.</summary>
+        public string Target { get; set; }
+        public List<KeyValuePair<string, string>> Headers { get; } = new List<KeyValuePair<string, string>>();
+        public string Body { get; set; }
+
+        public string Path => Target.Split('?')[0];
+        public string Query => Target.Contains("?") ? Target.Substring(Target.IndexOf('?') + 1) : "";
+
+        public string Header(string name) =>
+            Headers.Where(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).FirstOrDefault();
+
+        /// <summary>The decoded query parameters (last one of a name wins).</summary>
+        public IDictionary<string, string> Parameters => Decode(Query);
+
+        public static IDictionary<string, string> Decode(string form)
+        {
+            var result = new Dictionary<string, string>();
+            foreach (string pair in form.Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                int eq = pair.IndexOf('=');
+                string name = Uri.UnescapeDataString((eq < 0 ? pair : pair.Substring(0, eq)).Replace('+', ' '));
+                result[name] = eq < 0 ? "" : Uri.UnescapeDataString(pair.Substring(eq + 1).Replace('+', ' '));
+            }
+            return result;
+        }
+    }
+
+    /// <summary>What the upstream does with a request.</summary>
+    public sealed class UpstreamReply
+    {
+        public int Status { get; set; } = 200;
+        public List<KeyValuePair<string, string>> Headers { get; } = new List<KeyValuePair<string, string>>();
+        public byte[] Body { get; set; } = new byte[0];
+        /// <summary>Wait this long before answering.</summary>
+        public TimeSpan Delay { get; set; }
+        /// <summary>Never answer (until the upstream is disposed).</summary>
+        public bool Hang { get; set; }
+        /// <summary>Answer with a TCP reset instead of a response.</summary>
+        public bool Reset { get; set; }
+        /// <summary>Send the headers, then stop sending the body half-way (and hang).</summary>
+        public bool HangInBody { get; set; }
+
+        public UpstreamReply With(string name, string value)
+        {
+            Headers.Add(new KeyValuePair<string, string>(name, value));
+            return this;
+        }
+
+        public static UpstreamReply Text(int status, string body, string contentType = "text/plain") =>
+            new UpstreamReply { Status = status, Body = Encoding.UTF8.GetBytes(body) }.With("Content-Type", contentType);
+    }
+
+    /// <summary>
+    /// A raw HTTP/1.1 server on a loopback port, started in-process as Matomo's stand-in for the proxy tests: records
+    /// every request and answers as told, including hangs and TCP resets that a real server would not produce on
+    /// demand. Keep-alive, Content-Length bodies.
+    /// </summary>
+    public sealed class LoopbackUpstream : IDisposable
+    {
+        private readonly TcpListener _listener = new TcpListener(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private readonly ConcurrentBag<TcpClient> _clients = new ConcurrentBag<TcpClient>();
+        private int _connections;
+
+        public LoopbackUpstream(Func<UpstreamRequest, UpstreamReply> reply = null)
+        {
+            Reply = reply ?? (r => UpstreamReply.Text(200, "ok"));
+            _listener.Start(1024);
+            Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+            Task.Run(AcceptLoop);
+        }
+
+        public int Port { get; }
+        public Uri Url => new Uri("http://127.0.0.1:" + Port + "/matomo/");
+        public Func<UpstreamRequest, UpstreamReply> Reply { get; set; }
+        public ConcurrentQueue<UpstreamRequest> Received { get; } = new ConcurrentQueue<UpstreamRequest>();
+        public int Connections => Volatile.Read(ref _connections);
+
+        /// <summary>A loopback URL on which nothing listens (connection refused).</summary>
+        public static Uri Refusing()
+        {
+            var l = new TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            int port = ((IPEndPoint)l.LocalEndpoint).Port;
+            l.Stop();
+            return new Uri("http://127.0.0.1:" + port + "/matomo/");
+        }
+
+        private async Task AcceptLoop()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                TcpClient client;
+                try { client = await _listener.AcceptTcpClientAsync().ConfigureAwait(false); }
+                catch (Exception) { return; }
+                Interlocked.Increment(ref _connections);
+                _clients.Add(client);
+                _ = Task.Run(() => Serve(client));
+            }
+        }
+
+        private async Task Serve(TcpClient client)
+        {
+            try
+            {
+                client.NoDelay = true;
+                NetworkStream stream = client.GetStream();
+                var reader = new BufferedReader(stream);
+                while (!_stop.IsCancellationRequested)
+                {
+                    string requestLine = await reader.ReadLineAsync().ConfigureAwait(false);
+                    if (string.IsNullOrEmpty(requestLine)) return;
+                    string[] parts = requestLine.Split(' ');
+                    var request = new UpstreamRequest { Method = parts[0], Target = parts.Length > 1 ? parts[1] : "" };
+                    string line;
+                    while (!string.IsNullOrEmpty(line = await reader.ReadLineAsync().ConfigureAwait(false)))
+                    {
+                        int colon = line.IndexOf(':');
+                        request.Headers.Add(new KeyValuePair<string, string>(line.Substring(0, colon).Trim(), line.Substring(colon + 1).Trim()));
+                    }
+                    int length = int.TryParse(request.Header("Content-Length"), out int n) ? n : 0;
+                    request.Body = Encoding.UTF8.GetString(await reader.ReadBytesAsync(length).ConfigureAwait(false));
+                    Received.Enqueue(request);
+
+                    UpstreamReply reply = Reply(request);
+                    if (reply.Delay > TimeSpan.Zero) await Task.Delay(reply.Delay, _stop.Token).ConfigureAwait(false);
+                    if (reply.Hang)
+                    {
+                        await Task.Delay(Timeout.Infinite, _stop.Token).ConfigureAwait(false);
+                        return;
+                    }
+                    if (reply.Reset)
+                    {
+                        client.Client.LingerState = new LingerOption(true, 0);
+                        client.Client.Close();
+                        return;
+                    }
+                    var head = new StringBuilder();
+                    head.Append("HTTP/1.1 ").Append(reply.Status).Append(" X\r\n");
+                    foreach (var h in reply.Headers) head.Append(h.Key).Append(": ").Append(h.Value).Append("\r\n");
+                    head.Append("Content-Length: ").Append(reply.Body.Length).Append("\r\n\r\n");
+                    byte[] headBytes = Encoding.GetEncoding("ISO-8859-1").GetBytes(head.ToString());
+                    await stream.WriteAsync(headBytes, 0, headBytes.Length).ConfigureAwait(false);
+                    if (reply.HangInBody)
+                    {
+                        await stream.WriteAsync(reply.Body, 0, reply.Body.Length / 2).ConfigureAwait(false);
+                        await Task.Delay(Timeout.Infinite, _stop.Token).ConfigureAwait(false);
+                        return;
+                    }
+                    await stream.WriteAsync(reply.Body, 0, reply.Body.Length).ConfigureAwait(false);
+                }
+            }
+            catch (Exception)
+            {
+                // the client went away, or the upstream stops
+            }
+            finally
+            {
+                client.Close();
+            }
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            foreach (TcpClient c in _clients) c.Close();
+        }
+
+        private sealed class BufferedReader
+        {
+            private readonly Stream _stream;
+            private readonly byte[] _buffer = new byte[65536];
+            private int _start, _end;
+
+            public BufferedReader(Stream stream) { _stream = stream; }
+
+            private async Task<bool> Fill()
+            {
+                if (_start > 0)
+                {
+                    Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                    _end -= _start;
+                    _start = 0;
+                }
+                int read = await _stream.ReadAsync(_buffer, _end, _buffer.Length - _end).ConfigureAwait(false);
+                _end += read;
+                return read > 0;
+            }
+
+            public async Task<string> ReadLineAsync()
+            {
+                while (true)
+                {
+                    for (int i = _start; i < _end - 1; i++)
+                    {
+                        if (_buffer[i] != '\r' || _buffer[i + 1] != '\n') continue;
+                        string line = Encoding.UTF8.GetString(_buffer, _start, i - _start);
+                        _start = i + 2;
+                        return line;
+                    }
+                    if (!await Fill().ConfigureAwait(false)) return null;
+                }
+            }
+
+            public async Task<byte[]> ReadBytesAsync(int count)
+            {
+                var result = new byte[count];
+                int got = 0;
+                while (got < count)
+                {
+                    if (_start == _end && !await Fill().ConfigureAwait(false)) throw new EndOfStreamException();
+                    int take = Math.Min(count - got, _end - _start);
+                    Buffer.BlockCopy(_buffer, _start, result, got, take);
+                    _start += take;
+                    got += take;
+                }
+                return result;
+            }
+        }
+    }
+}

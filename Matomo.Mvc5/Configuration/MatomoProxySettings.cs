@@ -1,0 +1,54 @@
+using System;
+
+namespace Matomo.Mvc5
+{
+    /// <summary>
+    /// The tracker proxy's settings (<c>matomo:Proxy*</c>): plain data, parsed and validated with the others, then
+    /// immutable. Present on <see cref="MatomoSettings.Proxy"/> only when <c>matomo:ProxyPath</c> is set.
+    /// </summary>
+    public sealed class MatomoProxySettings
+    {
+        /// <summary>The default upstream timeout in seconds.</summary>
+        public const int DefaultTimeoutSeconds = 5;
+
+        /// <summary>The default age in seconds after which the cached tracker script is refreshed (one day).</summary>
+        public const int DefaultScriptMaxAgeSeconds = 86400;
+
+        internal MatomoProxySettings(string path, string applicationPath, Uri upstream, string tokenAuth, int timeoutSeconds, int scriptMaxAgeSeconds)
+        {
+            Path = path;
+            PublicPath = (applicationPath ?? "/").TrimEnd('/') + "/" + path + "/";
+            Upstream = upstream;
+            TokenAuth = tokenAuth;
+            TimeoutSeconds = timeoutSeconds;
+            ScriptMaxAgeSeconds = scriptMaxAgeSeconds;
+        }
+
+        /// <summary><c>matomo:ProxyPath</c>: the site-relative path the proxy serves, without slashes at either end, such as <c>insights</c>.</summary>
+        public string Path { get; }
+
+        /// <summary>
+        /// The browser's URL path of the proxy, such as <c>/insights/</c>, or <c>/app/insights/</c> in an application
+        /// under a virtual path: what the snippet points at, and what <see cref="MatomoModule"/> serves.
+        /// </summary>
+        public string PublicPath { get; }
+
+        /// <summary><c>matomo:ProxyUpstream</c>: where the web server reaches Matomo, absolute, ending in <c>/</c>.</summary>
+        public Uri Upstream { get; }
+
+        /// <summary>Whether <c>matomo:ProxyTokenAuth</c> is set. The token itself is never exposed by this class.</summary>
+        public bool HasTokenAuth => TokenAuth != null;
+
+        /// <summary>The token: internal, so that no public member, log line or message can carry it.</summary>
+        internal string TokenAuth { get; }
+
+        /// <summary><c>matomo:ProxyTimeoutSeconds</c> (default 5).</summary>
+        public int TimeoutSeconds { get; }
+
+        /// <summary><c>matomo:ProxyScriptMaxAgeSeconds</c> (default 86400).</summary>
+        public int ScriptMaxAgeSeconds { get; }
+
+        /// <inheritdoc />
+        public override string ToString() => "proxy " + PublicPath + " -> " + Upstream + (HasTokenAuth ? " (with token)" : " (no token)");
+    }
+}

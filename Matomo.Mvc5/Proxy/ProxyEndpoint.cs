@@ -1,0 +1,13 @@
+namespace Matomo.Mvc5
+{
+    /// <summary>What a path under the tracker proxy's prefix is. Anything not named exactly is <see cref="None"/>.</summary>
+    internal enum ProxyEndpoint
+    {
+        /// <summary>Nothing the proxy serves: 404, and nothing reaches Matomo.</summary>
+        None,
+        /// <summary>The tracker script (<c>matomo.js</c>, or the legacy <c>piwik.js</c>).</summary>
+        Script,
+        /// <summary>The tracking endpoint (<c>matomo.php</c>, or the legacy <c>piwik.php</c>).</summary>
+        Tracking,
+    }
+}

@@ -1,0 +1,46 @@
+using System;
+
+namespace Matomo.Mvc5
+{
+    /// <summary>
+    /// Classifies the path below the proxy prefix. Only four exact names are served; the upstream URL is built from
+    /// the configured paths, never from the request path, so no <c>..</c>, encoded slash, backslash, double slash or
+    /// absolute URL can reach any other path of Matomo.
+    /// </summary>
+    internal static class ProxyRoute
+    {
+        /// <summary>The public names, as the browser asks for them below the prefix.</summary>
+        public const string ScriptName = "matomo.js";
+
+        /// <summary>The tracking endpoint's public name below the prefix.</summary>
+        public const string TrackingName = "matomo.php";
+
+        /// <summary>The endpoint that <paramref name="subPath"/> (the raw path below the prefix, no leading slash) names.</summary>
+        public static ProxyEndpoint Classify(string subPath)
+        {
+            switch (subPath)
+            {
+                case ScriptName:
+                case "piwik.js":
+                    return ProxyEndpoint.Script;
+                case TrackingName:
+                case "piwik.php":
+                    return ProxyEndpoint.Tracking;
+                default:
+                    return ProxyEndpoint.None;
+            }
+        }
+
+        /// <summary>
+        /// The path below <paramref name="prefix"/> (an absolute path ending in <c>/</c>, such as <c>/app/insights/</c>)
+        /// of <paramref name="path"/>, or null when <paramref name="path"/> is not under it. Case-insensitive, as IIS
+        /// paths are.
+        /// </summary>
+        public static string SubPath(string path, string prefix)
+        {
+            if (path == null) return null;
+            if (path.Length == prefix.Length - 1 && prefix.StartsWith(path, StringComparison.OrdinalIgnoreCase)) return "";
+            return path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? path.Substring(prefix.Length) : null;
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Matomo.Mvc5
+{
+    /// <summary>
+    /// Matomo's tracker script, fetched once and served from memory with <c>ETag</c>, <c>Last-Modified</c>,
+    /// <c>Cache-Control</c> and 304s. Past its max age it is still served while one background fetch (conditional
+    /// on Matomo's own validators) refreshes it; while Matomo is down the stale copy stays. Before any copy exists a
+    /// failed fetch answers 503, and for <see cref="TrackerProxyOptions.RetryAfterFailure"/> after it 503 comes at
+    /// once, without asking Matomo again.
+    /// </summary>
+    internal sealed class ScriptCache
+    {
+        private sealed class Entry
+        {
+            public byte[] Body;
+            public string ETag;
+            public DateTimeOffset LastModified;
+            public DateTimeOffset FetchedAt;
+            public string UpstreamETag;
+            public string UpstreamLastModified;
+        }
+
+        private readonly TrackerProxyOptions _options;
+        private readonly Uri _url;
+        private readonly object _gate = new object();
+        private Entry _entry;
+        private Task<Entry> _firstFetch;
+        private DateTimeOffset _quietUntil = DateTimeOffset.MinValue;
+        private int _refreshing;
+
+        public ScriptCache(TrackerProxyOptions options)
+        {
+            _options = options;
+            _url = new Uri(options.Upstream, options.ScriptPath);
+        }
+
+        /// <summary>How many times Matomo was asked for the script (tests read it).</summary>
+        public int Fetches;
+
+        /// <summary>The answer to a GET or HEAD of the script.</summary>
+        public async Task<ProxyResponse> ServeAsync(ProxyRequest request)
+        {
+            DateTimeOffset now = _options.Clock();
+            Entry entry = Volatile.Read(ref _entry);
+            if (entry == null)
+            {
+                Task<Entry> fetch;
+                lock (_gate)
+                {
+                    entry = _entry;
+                    if (entry == null)
+                    {
+                        if (now < _quietUntil) return Unavailable();
+                        if (_firstFetch == null || _firstFetch.IsCompleted) _firstFetch = FirstFetchAsync();
+                        fetch = _firstFetch;
+                    }
+                    else fetch = null;
+                }
+                if (fetch != null) entry = await fetch.ConfigureAwait(false);
+                if (entry == null) return Unavailable();
+            }
+            else if (now - entry.FetchedAt >= _options.ScriptMaxAge && now >= _quietUntil
+                     && Interlocked.CompareExchange(ref _refreshing, 1, 0) == 0)
+            {
+                _ = RefreshAsync(entry);
+            }
+            return Respond(entry, request);
+        }
+
+        private ProxyResponse Unavailable() =>
+            ProxyResponse.Text(503, "/* the tracker script is unavailable */")
+                .With("Retry-After", ((int)Math.Ceiling(_options.RetryAfterFailure.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+
+        private async Task<Entry> FirstFetchAsync()
+        {
+            Entry fetched = await FetchAsync(null).ConfigureAwait(false);
+            lock (_gate)
+            {
+                if (fetched != null) Volatile.Write(ref _entry, fetched);
+                else _quietUntil = _options.Clock() + _options.RetryAfterFailure;
+            }
+            return fetched;
+        }
+
+        private async Task RefreshAsync(Entry stale)
+        {
+            try
+            {
+                Entry fetched = await FetchAsync(stale).ConfigureAwait(false);
+                if (fetched != null) Volatile.Write(ref _entry, fetched);
+                else lock (_gate) _quietUntil = _options.Clock() + _options.RetryAfterFailure;
+            }
+            finally
+            {
+                Volatile.Write(ref _refreshing, 0);
+            }
+        }
+
+        /// <summary>A new entry; <paramref name="previous"/> renewed when Matomo says 304 or sends the same bytes; null on failure.</summary>
+        private async Task<Entry> FetchAsync(Entry previous)
+        {
+            Interlocked.Increment(ref Fetches);
+            var request = new HttpRequestMessage(HttpMethod.Get, _url);
+            if (previous?.UpstreamETag != null) request.Headers.TryAddWithoutValidation("If-None-Match", previous.UpstreamETag);
+            if (previous?.UpstreamLastModified != null) request.Headers.TryAddWithoutValidation("If-Modified-Since", previous.UpstreamLastModified);
+            UpstreamResponse response;
+            try
+            {
+                response = await UpstreamClient.SendAsync(request, _options.Timeout, _options.MaxScriptBytes).ConfigureAwait(false);
+            }
+            catch (UpstreamFault fault)
+            {
+                Trace.TraceWarning("Matomo proxy: fetching the tracker script failed: " + fault.Message);
+                return null;
+            }
+            DateTimeOffset now = _options.Clock();
+            if (response.Status == 304 && previous != null)
+                return new Entry
+                {
+                    Body = previous.Body, ETag = previous.ETag, LastModified = previous.LastModified, FetchedAt = now,
+                    UpstreamETag = previous.UpstreamETag, UpstreamLastModified = previous.UpstreamLastModified,
+                };
+            if (response.Status != 200 || response.Body.Length == 0)
+            {
+                Trace.TraceWarning("Matomo proxy: fetching the tracker script answered HTTP " + response.Status.ToString(CultureInfo.InvariantCulture));
+                return null;
+            }
+            string etag = ETagOf(response.Body);
+            bool same = previous != null && previous.ETag == etag;
+            return new Entry
+            {
+                Body = same ? previous.Body : response.Body,
+                ETag = etag,
+                LastModified = same ? previous.LastModified : Seconds(now),
+                FetchedAt = now,
+                UpstreamETag = SafeOrNull(response.Header("ETag")),
+                UpstreamLastModified = SafeOrNull(response.Header("Last-Modified")),
+            };
+        }
+
+        private static string SafeOrNull(string value) => ProxyHeaders.IsSafeValue(value) ? value : null;
+
+        private static DateTimeOffset Seconds(DateTimeOffset t) => new DateTimeOffset(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+
+        private static string ETagOf(byte[] body)
+        {
+            using (SHA256 sha = SHA256.Create())
+            {
+                byte[] hash = sha.ComputeHash(body);
+                return "\"" + BitConverter.ToString(hash, 0, 12).Replace("-", "").ToLowerInvariant() + "\"";
+            }
+        }
+
+        private ProxyResponse Respond(Entry entry, ProxyRequest request)
+        {
+            bool notModified = IsNotModified(entry, request.Headers["If-None-Match"], request.Headers["If-Modified-Since"]);
+            var response = new ProxyResponse(notModified ? 304 : 200);
+            if (!notModified) response.With("Content-Type", "application/javascript; charset=utf-8");
+            response.With("ETag", entry.ETag)
+                .With("Last-Modified", entry.LastModified.ToString("r", CultureInfo.InvariantCulture))
+                .With("Cache-Control", "public, max-age=" + ((long)_options.ScriptMaxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture))
+                .With("X-Content-Type-Options", "nosniff");
+            if (!notModified && request.Method != "HEAD") response.Body = entry.Body;
+            return response;
+        }
+
+        /// <summary>RFC 9110: If-None-Match (weak comparison) decides when present; else If-Modified-Since.</summary>
+        private static bool IsNotModified(Entry entry, string ifNoneMatch, string ifModifiedSince)
+        {
+            if (ifNoneMatch != null)
+            {
+                foreach (string tag in ifNoneMatch.Split(','))
+                {
+                    string t = tag.Trim();
+                    if (t.StartsWith("W/", StringComparison.Ordinal)) t = t.Substring(2);
+                    if (t == "*" || t == entry.ETag) return true;
+                }
+                return false;
+            }
+            return ifModifiedSince != null
+                   && DateTimeOffset.TryParseExact(ifModifiedSince.Trim(), "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset since)
+                   && entry.LastModified <= since;
+        }
+    }
+}

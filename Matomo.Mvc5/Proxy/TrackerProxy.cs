@@ -1,0 +1,179 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Globalization;
+using System.IO;
+using System.Net.Http;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Matomo.Mvc5
+{
+    /// <summary>
+    /// The tracker proxy's engine: serves Matomo's script from a cache and forwards tracking requests with the
+    /// visitor's address (<c>cip</c>) and the proxy's token, through the one shared HttpClient, within the timeout.
+    /// When Matomo fails (refused, hanging, slow, 5xx, reset) the tracking endpoint answers a harmless 204, or a 1x1
+    /// GIF to an image request. Nothing but the two endpoints is reachable. Knows nothing of System.Web.
+    /// </summary>
+    internal sealed class TrackerProxy
+    {
+        private readonly TrackerProxyOptions _options;
+        private readonly Uri _trackerUrl;
+        private readonly string _upstreamText;
+        private readonly byte[][] _tokenForms;
+
+        public TrackerProxy(TrackerProxyOptions options)
+        {
+            _options = options ?? throw new ArgumentNullException(nameof(options));
+            _trackerUrl = new Uri(options.Upstream, options.TrackerPath);
+            _upstreamText = options.Upstream.AbsoluteUri;
+            Script = new ScriptCache(options);
+            UpstreamClient.Prepare(options.Upstream);
+            _tokenForms = options.TokenAuth == null
+                ? new byte[0][]
+                : new[] { options.TokenAuth, FormPairs.Encode(options.TokenAuth), Uri.EscapeDataString(options.TokenAuth).Replace("%20", "+") }
+                    .Distinct().Select(Encoding.UTF8.GetBytes).ToArray();
+        }
+
+        private static TrackerProxy _last;
+        private MatomoSettings _source;
+
+        /// <summary>The proxy of <paramref name="settings"/> (which has <see cref="MatomoSettings.Proxy"/>): one per settings object, kept.</summary>
+        public static TrackerProxy For(MatomoSettings settings)
+        {
+            TrackerProxy last = Volatile.Read(ref _last);
+            if (last != null && ReferenceEquals(last._source, settings)) return last;
+            MatomoProxySettings p = settings.Proxy;
+            var proxy = new TrackerProxy(new TrackerProxyOptions
+            {
+                Upstream = p.Upstream,
+                TrackerPath = settings.TrackerPath,
+                ScriptPath = settings.ScriptPath,
+                TokenAuth = p.TokenAuth,
+                PublicBase = p.PublicPath,
+                Timeout = TimeSpan.FromSeconds(p.TimeoutSeconds),
+                ScriptMaxAge = TimeSpan.FromSeconds(p.ScriptMaxAgeSeconds),
+            }) { _source = settings };
+            // Racing first requests may each build one; the last stored wins and the others are dropped after their request.
+            Volatile.Write(ref _last, proxy);
+            return proxy;
+        }
+
+        /// <summary>The script cache.</summary>
+        public ScriptCache Script { get; }
+
+        /// <summary>The answer to <paramref name="request"/>. Never throws for anything Matomo or the browser does.</summary>
+        public async Task<ProxyResponse> HandleAsync(ProxyRequest request)
+        {
+            ProxyEndpoint endpoint = ProxyRoute.Classify(request.SubPath);
+            if (endpoint == ProxyEndpoint.None) return ProxyResponse.Text(404, "Not found");
+            bool get = request.Method == "GET" || request.Method == "HEAD";
+            if (endpoint == ProxyEndpoint.Script || get && string.IsNullOrEmpty(request.Query))
+            {
+                // matomo.php without parameters serves the script too, as Matomo's tracker proxy does.
+                if (!get) return MethodNotAllowed("GET, HEAD");
+                return await Script.ServeAsync(request).ConfigureAwait(false);
+            }
+            if (request.Method != "GET" && request.Method != "POST") return MethodNotAllowed("GET, POST");
+
+            string body = null;
+            if (request.Method == "POST")
+            {
+                if (request.ContentLength > _options.MaxRequestBodyBytes) return ProxyResponse.Text(413, "Request body too large");
+                byte[] bytes = request.Body == null ? new byte[0] : await ReadCappedAsync(request.Body, _options.MaxRequestBodyBytes).ConfigureAwait(false);
+                if (bytes == null) return ProxyResponse.Text(413, "Request body too large");
+                body = Encoding.UTF8.GetString(bytes);
+            }
+            return await ForwardAsync(request, body).ConfigureAwait(false);
+        }
+
+        private static ProxyResponse MethodNotAllowed(string allow) => ProxyResponse.Text(405, "Method not allowed").With("Allow", allow);
+
+        private async Task<ProxyResponse> ForwardAsync(ProxyRequest request, string body)
+        {
+            TrackingRequestRewriter.Result rewritten = TrackingRequestRewriter.Rewrite(
+                request.Query, body, request.ClientAddress ?? "0.0.0.0", _options.TokenAuth);
+            bool image = IsImageRequest(request.Method, request.Query);
+
+            var uri = new Uri(_trackerUrl.AbsoluteUri + (rewritten.Query.Length > 0 ? "?" + rewritten.Query : ""));
+            var message = new HttpRequestMessage(rewritten.Body == null ? HttpMethod.Get : HttpMethod.Post, uri);
+            foreach (var h in ProxyHeaders.ForUpstream(request.Headers)) message.Headers.TryAddWithoutValidation(h.Key, h.Value);
+            if (rewritten.Body != null)
+                message.Content = new StringContent(rewritten.Body, Encoding.UTF8, "application/x-www-form-urlencoded");
+
+            UpstreamResponse upstream;
+            try
+            {
+                upstream = await UpstreamClient.SendAsync(message, _options.Timeout, _options.MaxResponseBodyBytes).ConfigureAwait(false);
+            }
+            catch (UpstreamFault fault)
+            {
+                Trace.TraceWarning("Matomo proxy: tracking request not delivered: " + fault.Message);
+                return ProxyResponse.Harmless(image);
+            }
+            int status = upstream.Status;
+            if (status < 200 || status >= 300 && status < 400 || status >= 500)
+            {
+                Trace.TraceWarning("Matomo proxy: tracking request answered HTTP " + status.ToString(CultureInfo.InvariantCulture));
+                return ProxyResponse.Harmless(image);
+            }
+            var response = new ProxyResponse(status) { Body = Scrub(upstream.Body, upstream.Header("Content-Type")) };
+            response.Headers.AddRange(ProxyHeaders.ForBrowser(upstream.Headers, request.IsSecure));
+            if (response.Header("Cache-Control") == null) response.With("Cache-Control", "no-store");
+            response.With("X-Content-Type-Options", "nosniff");
+            return response;
+        }
+
+        /// <summary>An image request (the noscript image, or the tracker's image fallback): GET without <c>send_image=0</c>.</summary>
+        private static bool IsImageRequest(string method, string query) =>
+            method == "GET" && !(FormPairs.Parse(query).Get("send_image", out string v) == FormPairs.State.String && v == "0");
+
+        /// <summary>The body with the token (in every form it was sent) and, in text, Matomo's URL replaced.</summary>
+        private byte[] Scrub(byte[] body, string contentType)
+        {
+            if (body == null || body.Length == 0) return body;
+            foreach (byte[] token in _tokenForms) body = Replace(body, token, Encoding.UTF8.GetBytes("<token>"));
+            if (contentType != null && (contentType.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
+                                        || contentType.IndexOf("json", StringComparison.OrdinalIgnoreCase) >= 0
+                                        || contentType.IndexOf("javascript", StringComparison.OrdinalIgnoreCase) >= 0))
+                body = Replace(body, Encoding.UTF8.GetBytes(_upstreamText), Encoding.UTF8.GetBytes(_options.PublicBase));
+            return body;
+        }
+
+        internal static byte[] Replace(byte[] data, byte[] find, byte[] with)
+        {
+            if (find.Length == 0 || data.Length < find.Length) return data;
+            MemoryStream output = null;
+            int copied = 0;
+            for (int i = 0; i <= data.Length - find.Length; i++)
+            {
+                int j = 0;
+                while (j < find.Length && data[i + j] == find[j]) j++;
+                if (j < find.Length) continue;
+                output = output ?? new MemoryStream(data.Length);
+                output.Write(data, copied, i - copied);
+                output.Write(with, 0, with.Length);
+                i += find.Length - 1;
+                copied = i + 1;
+            }
+            if (output == null) return data;
+            output.Write(data, copied, data.Length - copied);
+            return output.ToArray();
+        }
+
+        /// <summary>Reads all of <paramref name="stream"/>, or null as soon as it holds more than <paramref name="max"/> bytes.</summary>
+        private static async Task<byte[]> ReadCappedAsync(Stream stream, int max)
+        {
+            var buffer = new MemoryStream();
+            var chunk = new byte[8192];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, 0, chunk.Length).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > max) return null;
+                buffer.Write(chunk, 0, read);
+            }
+            return buffer.ToArray();
+        }
+    }
+}

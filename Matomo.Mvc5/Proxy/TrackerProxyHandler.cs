@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading.Tasks;
+using System.Web;
+
+namespace Matomo.Mvc5
+{
+    /// <summary>
+    /// The System.Web side of the tracker proxy: turns the request into a <see cref="ProxyRequest"/> (client address
+    /// resolved through the trusted proxies as for <see cref="MatomoClientInfo"/>, never from a header of its own), awaits the <see cref="TrackerProxy"/>
+    /// and writes its answer. Fully asynchronous: no request thread waits on Matomo. <see cref="MatomoModule"/> maps
+    /// requests under the proxy path to it.
+    /// </summary>
+    internal sealed class TrackerProxyHandler : HttpTaskAsyncHandler
+    {
+        private readonly TrackerProxy _proxy;
+        private readonly MatomoSettings _settings;
+        private readonly string _subPath;
+
+        public TrackerProxyHandler(TrackerProxy proxy, MatomoSettings settings, string subPath)
+        {
+            _proxy = proxy;
+            _settings = settings;
+            _subPath = subPath;
+        }
+
+        public override bool IsReusable => false;
+
+        public override async Task ProcessRequestAsync(HttpContext context)
+        {
+            HttpRequest request = context.Request;
+            string rawUrl = request.RawUrl ?? "";
+            int q = rawUrl.IndexOf('?');
+            var proxyRequest = new ProxyRequest
+            {
+                Method = request.HttpMethod,
+                SubPath = _subPath,
+                Query = q < 0 ? "" : rawUrl.Substring(q + 1),
+                Headers = request.Headers,
+                ClientAddress = MatomoHttpContextExtensions.GetClient(new HttpContextWrapper(context), _settings).Address?.ToString(),
+                IsSecure = request.IsSecureConnection,
+                ContentLength = request.ContentLength > 0 ? request.ContentLength : (request.Headers["Transfer-Encoding"] != null ? -1 : 0),
+            };
+            if (request.HttpMethod == "POST" && proxyRequest.ContentLength != 0) proxyRequest.Body = OpenBody(request);
+            ProxyResponse response = await _proxy.HandleAsync(proxyRequest).ConfigureAwait(true);
+            await WriteAsync(context.Response, response).ConfigureAwait(true);
+        }
+
+        /// <summary>The body without System.Web buffering it first where the host allows, else the buffered stream.</summary>
+        private static Stream OpenBody(HttpRequest request)
+        {
+            try
+            {
+                return request.GetBufferlessInputStream();
+            }
+            catch (Exception e) when (e is NotImplementedException || e is NotSupportedException || e is InvalidOperationException)
+            {
+                return request.InputStream;
+            }
+        }
+
+        internal static async Task WriteAsync(HttpResponse response, ProxyResponse answer)
+        {
+            response.TrySkipIisCustomErrors = true;
+            response.StatusCode = answer.Status;
+            foreach (KeyValuePair<string, string> h in answer.Headers)
+            {
+                switch (h.Key.ToLowerInvariant())
+                {
+                    case "content-type":
+                        response.ContentType = h.Value;
+                        break;
+                    case "cache-control":
+                        // System.Web writes Cache-Control from its cache policy: set it there, verbatim.
+                        response.CacheControl = CacheControlWord(h.Value);
+                        if (h.Value.StartsWith("public, max-age=", StringComparison.Ordinal)
+                            && int.TryParse(h.Value.Substring("public, max-age=".Length), out int seconds))
+                            response.Cache.SetMaxAge(TimeSpan.FromSeconds(seconds));
+                        if (h.Value == "no-store") response.Cache.SetNoStore();
+                        break;
+                    case "etag":
+                        response.Cache.SetETag(h.Value);
+                        break;
+                    case "last-modified":
+                        if (DateTime.TryParse(h.Value, System.Globalization.CultureInfo.InvariantCulture,
+                                System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out DateTime lm))
+                            response.Cache.SetLastModified(lm < DateTime.UtcNow ? lm : DateTime.UtcNow);
+                        break;
+                    default:
+                        response.AppendHeader(h.Key, h.Value);
+                        break;
+                }
+            }
+            if (answer.Body != null && answer.Body.Length > 0)
+                await response.OutputStream.WriteAsync(answer.Body, 0, answer.Body.Length).ConfigureAwait(true);
+        }
+
+        private static string CacheControlWord(string value) =>
+            value.StartsWith("public", StringComparison.Ordinal) ? "public"
+            : value.StartsWith("private", StringComparison.Ordinal) ? "private"
+            : "no-cache";
+    }
+}

@@ -1,0 +1,44 @@
+using System;
+
+namespace Matomo.Mvc5
+{
+    /// <summary>How a <see cref="TrackerProxy"/> reaches Matomo and what it allows. Built from the settings; tests build their own.</summary>
+    internal sealed class TrackerProxyOptions
+    {
+        /// <summary>Matomo's base URL as the web server reaches it, absolute, ending in <c>/</c>.</summary>
+        public Uri Upstream { get; set; }
+
+        /// <summary>The tracking endpoint relative to <see cref="Upstream"/> (default <c>matomo.php</c>).</summary>
+        public string TrackerPath { get; set; } = "matomo.php";
+
+        /// <summary>The tracker script relative to <see cref="Upstream"/> (default <c>matomo.js</c>).</summary>
+        public string ScriptPath { get; set; } = "matomo.js";
+
+        /// <summary>The token that lets Matomo accept <c>cip</c>; null sends neither.</summary>
+        public string TokenAuth { get; set; }
+
+        /// <summary>The site's own path of the proxy, such as <c>/app/insights/</c>: what Matomo's URL is replaced by in answers.</summary>
+        public string PublicBase { get; set; } = "/";
+
+        /// <summary>The most any exchange with Matomo may take.</summary>
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+        /// <summary>How long the cached script is served before it is refreshed in the background.</summary>
+        public TimeSpan ScriptMaxAge { get; set; } = TimeSpan.FromHours(24);
+
+        /// <summary>After a failed script fetch, how long the proxy answers 503 (or keeps the stale copy) before trying again.</summary>
+        public TimeSpan RetryAfterFailure { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>The largest tracking request body accepted (bulk included).</summary>
+        public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+        /// <summary>The largest tracking response accepted from Matomo.</summary>
+        public int MaxResponseBodyBytes { get; set; } = 256 * 1024;
+
+        /// <summary>The largest tracker script accepted from Matomo.</summary>
+        public int MaxScriptBytes { get; set; } = 4 * 1024 * 1024;
+
+        /// <summary>The clock (tests turn it).</summary>
+        public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
+    }
+}

@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Matomo.Mvc5
+{
+    /// <summary>
+    /// The one HttpClient through which the tracker proxy talks to Matomo: no cookies of its own, no redirects
+    /// followed, and every exchange (headers and body) bounded by a deadline that holds even if the platform's
+    /// handler ignores cancellation. Faults come back as <see cref="UpstreamFault"/>, never carrying the URL.
+    /// </summary>
+    internal static class UpstreamClient
+    {
+        private static readonly HttpClient Shared = new HttpClient(new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+        })
+        { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+
+        /// <summary>
+        /// Lets many requests to <paramref name="upstream"/> run at once (the .NET Framework default outside ASP.NET
+        /// is two) and sends POST bodies without waiting for <c>100 Continue</c>.
+        /// </summary>
+        public static void Prepare(Uri upstream)
+        {
+            ServicePoint point = ServicePointManager.FindServicePoint(upstream);
+            point.ConnectionLimit = Math.Max(point.ConnectionLimit, 1024);
+            point.Expect100Continue = false;
+            point.UseNagleAlgorithm = false;
+        }
+
+        /// <summary>Sends <paramref name="request"/>; the answer within <paramref name="timeout"/>, or an <see cref="UpstreamFault"/>.</summary>
+        public static async Task<UpstreamResponse> SendAsync(HttpRequestMessage request, TimeSpan timeout, int maxBodyBytes)
+        {
+            var cts = new CancellationTokenSource();
+            Task<UpstreamResponse> exchange = ExchangeAsync(request, maxBodyBytes, cts.Token);
+            Task deadline = Task.Delay(timeout, cts.Token);
+            Task first = await Task.WhenAny(exchange, deadline).ConfigureAwait(false);
+            cts.Cancel();
+            if (first != exchange)
+            {
+                // Observe whatever the abandoned exchange ends with; the cancellation above aborts it.
+                _ = exchange.ContinueWith(t => { _ = t.Exception; request.Dispose(); cts.Dispose(); }, TaskScheduler.Default);
+                throw new UpstreamFault(UpstreamFault.Kinds.Timeout, null);
+            }
+            try
+            {
+                return await exchange.ConfigureAwait(false);
+            }
+            catch (UpstreamFault)
+            {
+                throw;
+            }
+            catch (Exception e) when (e is HttpRequestException || e is IOException || e is WebException || e is OperationCanceledException
+                                      || e is ObjectDisposedException || e is System.Net.Sockets.SocketException)
+            {
+                throw new UpstreamFault(UpstreamFault.Kinds.Network, e.GetType().Name);
+            }
+            finally
+            {
+                request.Dispose();
+                cts.Dispose();
+            }
+        }
+
+        private static async Task<UpstreamResponse> ExchangeAsync(HttpRequestMessage request, int maxBodyBytes, CancellationToken token)
+        {
+            using (HttpResponseMessage response = await Shared.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false))
+            using (token.Register(response.Dispose))
+            {
+                var result = new UpstreamResponse { Status = (int)response.StatusCode };
+                Collect(result.Headers, response.Headers);
+                if (response.Content != null) Collect(result.Headers, response.Content.Headers);
+                long? declared = response.Content?.Headers.ContentLength;
+                if (declared > maxBodyBytes) throw new UpstreamFault(UpstreamFault.Kinds.TooLarge, null);
+                if (response.Content == null)
+                {
+                    result.Body = new byte[0];
+                    return result;
+                }
+                using (Stream body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
+                {
+                    var buffer = new MemoryStream();
+                    var chunk = new byte[16384];
+                    int read;
+                    while ((read = await body.ReadAsync(chunk, 0, chunk.Length, token).ConfigureAwait(false)) > 0)
+                    {
+                        if (buffer.Length + read > maxBodyBytes) throw new UpstreamFault(UpstreamFault.Kinds.TooLarge, null);
+                        buffer.Write(chunk, 0, read);
+                    }
+                    result.Body = buffer.ToArray();
+                }
+                return result;
+            }
+        }
+
+        private static void Collect(List<KeyValuePair<string, string>> into, System.Net.Http.Headers.HttpHeaders headers)
+        {
+            foreach (KeyValuePair<string, IEnumerable<string>> h in headers)
+                foreach (string value in h.Value)
+                    into.Add(new KeyValuePair<string, string>(h.Key, value));
+        }
+    }
+}
