@@ -260,6 +260,13 @@ namespace Matomo.Mvc5.Tests
         [TestCase(Keys.ForwardedHeader, "X-Real-IP")]
         public void Feature_keys_are_validated(string key, string value) => Invalid(key, value);
 
+        /// <summary>Found by Hostile/ConfigurationProperties: Uri.TryCreate takes these, then AbsoluteUri threw
+        /// UriFormatException, so the site failed with another exception than the one naming the key.</summary>
+        [TestCase("http://matomo.internal/m/%9\uDBFF\uDFFF")]
+        [TestCase("https://matomo.internal:8080/%9\uD83D\uDE00/x")]
+        public void A_proxy_upstream_that_is_no_usable_URL_is_refused_naming_the_key(string value) =>
+            Invalid(Keys.ProxyUpstream, value, (Keys.ProxyPath, "insights"));
+
         [Test]
         public void Feature_keys_are_parsed()
         {

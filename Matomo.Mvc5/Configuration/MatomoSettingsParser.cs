@@ -99,11 +99,18 @@ namespace Matomo.Mvc5
 
         private static Uri ParseUpstream(string value)
         {
-            if (!Uri.TryCreate(value, UriKind.Absolute, out Uri uri)
-                || uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps || uri.Host.Length == 0
-                || uri.UserInfo.Length > 0 || uri.Query.Length > 0 || value.IndexOf('#') >= 0)
-                throw new MatomoConfigurationException(Keys.ProxyUpstream, value, UpstreamForm);
-            return uri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? uri : new Uri(uri.AbsoluteUri + "/");
+            try
+            {
+                if (Uri.TryCreate(value, UriKind.Absolute, out Uri uri)
+                    && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0
+                    && uri.UserInfo.Length == 0 && uri.Query.Length == 0 && value.IndexOf('#') < 0)
+                    return uri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? uri : new Uri(uri.AbsoluteUri + "/");
+            }
+            catch (UriFormatException)
+            {
+                // Uri.TryCreate takes some values (a broken escape before a surrogate pair) that AbsoluteUri then throws on.
+            }
+            throw new MatomoConfigurationException(Keys.ProxyUpstream, value, UpstreamForm);
         }
 
         /// <summary>Printable token characters only (Matomo's tokens are hex), at most 256.</summary>
