@@ -190,7 +190,7 @@ namespace Matomo.Mvc5.Tests.Hostile
                 }
                 valid++;
                 Assert.That(canBeValid != false, $"an invalid value was accepted\n{c}");
-                AssertApplied(settings, c.Key, c.Value.Trim());
+                AssertApplied(settings, appSettings, c.ToString());
                 if (c.Valid) validPerKey.Add(c.Key);
             });
             TestContext.Progress.WriteLine($"configuration cases: {invalid} refused, {valid} accepted");
@@ -201,13 +201,13 @@ namespace Matomo.Mvc5.Tests.Hostile
 
         /// <summary>
         /// An accepted value is the one in force, and every other setting keeps what the base configuration (domain
-        /// path and site id) or its documented default gives it: each of the settings is checked, every time.
+        /// path and site id, perhaps the proxy path) or its documented default gives it: each of the settings is
+        /// checked, every time.
         /// </summary>
-        private static void AssertApplied(MatomoSettings s, string key, string v)
+        private static void AssertApplied(MatomoSettings s, NameValueCollection appSettings, string context)
         {
-            string context = key + " = " + Nasty.Show(v);
-            // The case's value replaces the base configuration's (empty: unset).
-            string Set(string k) => k == key ? (v.Length > 0 ? v : null) : Base()[k];
+            // What web.config says for a key: the value around white space; empty means unset.
+            string Set(string k) => string.IsNullOrEmpty(appSettings[k]?.Trim()) ? null : appSettings[k].Trim();
             bool Flag(string k, bool unset) => Set(k) == null ? unset : Set(k).Equals("true", StringComparison.OrdinalIgnoreCase);
             int Number(string k, int unset) => Set(k) == null ? unset : int.Parse(Set(k), NumberStyles.None, CultureInfo.InvariantCulture);
             T Choice<T>(string k, string[] words, T[] values, T unset) => Set(k) == null ? unset : values[Array.FindIndex(words, w => w.Equals(Set(k), StringComparison.OrdinalIgnoreCase))];
@@ -243,6 +243,20 @@ namespace Matomo.Mvc5.Tests.Hostile
                 foreach (string entry in ListEntries(written).Where(e => !e.Contains("/")))
                     Assert.That(list.Contains(IPAddress.Parse(entry)), Is.True, entry + " in " + context);
             }
+
+            // The tracker proxy: there exactly when its path is set.
+            string proxyPath = Set(MatomoSettings.Keys.ProxyPath)?.Trim('/');
+            Assert.That(s.Proxy == null, Is.EqualTo(proxyPath == null), context);
+            if (s.Proxy == null) return;
+            Assert.That(s.Proxy.Path, Is.EqualTo(proxyPath), context);
+            Assert.That(s.Proxy.PublicPath, Is.EqualTo("/" + proxyPath + "/"), context);
+            string upstream = Set(MatomoSettings.Keys.ProxyUpstream) ?? "https://" + Set(MatomoSettings.Keys.DomainPath) + "/";
+            string absolute = new Uri(upstream, UriKind.Absolute).AbsoluteUri;
+            Assert.That(s.Proxy.Upstream.AbsoluteUri, Is.EqualTo(absolute.EndsWith("/") ? absolute : absolute + "/"), "upstream, ending in /: " + context);
+            Assert.That(s.Proxy.HasTokenAuth, Is.EqualTo(Set(MatomoSettings.Keys.ProxyTokenAuth) != null), context);
+            Assert.That(s.Proxy.TokenAuth, Is.EqualTo(Set(MatomoSettings.Keys.ProxyTokenAuth)), context);
+            Assert.That(s.Proxy.TimeoutSeconds, Is.EqualTo(Number(MatomoSettings.Keys.ProxyTimeoutSeconds, MatomoProxySettings.DefaultTimeoutSeconds)), context);
+            Assert.That(s.Proxy.ScriptMaxAgeSeconds, Is.EqualTo(Number(MatomoSettings.Keys.ProxyScriptMaxAgeSeconds, MatomoProxySettings.DefaultScriptMaxAgeSeconds)), context);
         }
 
         /// <summary>
