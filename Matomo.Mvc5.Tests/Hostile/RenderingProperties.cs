@@ -47,6 +47,9 @@ namespace Matomo.Mvc5.Tests.Hostile
                 (Keys.ScriptPath, "js/tracker.js"), (Keys.EnableLinkTracking, "false"), (Keys.RespectDoNotTrack, "true"), (Keys.UseHttps, "TRUE"),
                 (Keys.AdditionalTrackers, "[2001:db8::1]:8080/x|5")),
             new Site("tagManagerOnly", (Keys.DomainPath, "tags.example.net"), (Keys.ContainerId, "Zz009988")),
+            new Site("proxy+tagManager", (Keys.DomainPath, "matomo.example.com"), (Keys.SiteId, "9"), (Keys.ProxyPath, "/insights/"),
+                (Keys.TrackerPath, "piwik.php"), (Keys.ScriptPath, "piwik.js"), (Keys.ContainerId, "aBcD1234"), (Keys.UseHttps, "true")),
+            new Site("proxyOnly", (Keys.SiteId, "9"), (Keys.ProxyPath, "assets/stats"), (Keys.ProxyUpstream, "http://matomo.internal:8080/m/")),
         };
 
         // ---- What a site pushes and loads by itself, from its keys and Matomo's documented snippet ---------------
@@ -58,10 +61,17 @@ namespace Matomo.Mvc5.Tests.Hostile
         // Privacy options (disableCookies, requireConsent, requireCookieConsent, setDoNotTrack) must come before
         // trackPageView; enableHeartBeatTimer goes with the page view; addTracker takes a tracker URL and a site id.
         // Tag Manager: _mtm.push({'mtm.startTime': ..., 'event': 'mtm.Start'}); g.src='//{MATOMO_URL}/js/container_{ID}.js'.
+        // With the tracker proxy (matomo:ProxyPath) the page names only the site: /{ProxyPath}/matomo.js and
+        // /{ProxyPath}/matomo.php stand for Matomo's; Tag Manager containers are not proxied.
+
+        /// <summary>Where the page finds the tracker: the proxy path of the site, or the Matomo server.</summary>
+        private static string Home(Site site) => site[Keys.ProxyPath] != null ? "/" + site[Keys.ProxyPath].Trim('/') + "/" : BaseUrl(site, site[Keys.DomainPath]);
 
         private static string BaseUrl(Site site, string domainPath) => (site.Flag(Keys.UseHttps, false) ? "https://" : "//") + domainPath + "/";
 
-        private static string TrackerPath(Site site) => site[Keys.TrackerPath] ?? "matomo.php";
+        private static string TrackerPath(Site site) => site[Keys.ProxyPath] != null ? "matomo.php" : site[Keys.TrackerPath] ?? "matomo.php";
+
+        private static string ScriptPath(Site site) => site[Keys.ProxyPath] != null ? "matomo.js" : site[Keys.ScriptPath] ?? "matomo.js";
 
         private static List<object[]> ExpectedSiteCommands(Site site)
         {
@@ -73,7 +83,7 @@ namespace Matomo.Mvc5.Tests.Hostile
             if (site.Flag(Keys.RespectDoNotTrack, false)) commands.Add(new object[] { "setDoNotTrack", true });
             string siteId = site[Keys.SiteId];
             if (siteId == null) return commands;
-            string tracker = BaseUrl(site, site[Keys.DomainPath]) + TrackerPath(site);
+            string tracker = Home(site) + TrackerPath(site);
             commands.Add(new object[] { "trackPageView" });
             if (site.Flag(Keys.EnableLinkTracking, true)) commands.Add(new object[] { "enableLinkTracking" });
             int heartBeat = int.Parse(site[Keys.HeartBeatSeconds] ?? "0", CultureInfo.InvariantCulture);
@@ -93,9 +103,8 @@ namespace Matomo.Mvc5.Tests.Hostile
         private static List<string> ExpectedScripts(Site site)
         {
             var scripts = new List<string>();
-            string baseUrl = BaseUrl(site, site[Keys.DomainPath]);
-            if (site[Keys.SiteId] != null) scripts.Add(baseUrl + (site[Keys.ScriptPath] ?? "matomo.js"));
-            if (site[Keys.ContainerId] != null) scripts.Add(baseUrl + "js/container_" + site[Keys.ContainerId] + ".js");
+            if (site[Keys.SiteId] != null) scripts.Add(Home(site) + ScriptPath(site));
+            if (site[Keys.ContainerId] != null) scripts.Add(BaseUrl(site, site[Keys.DomainPath]) + "js/container_" + site[Keys.ContainerId] + ".js");
             return scripts;
         }
 
@@ -104,7 +113,7 @@ namespace Matomo.Mvc5.Tests.Hostile
         private static string ExpectedNoscriptSrc(Site site) =>
             site[Keys.SiteId] == null || (site[Keys.RequireConsent] ?? "").Equals("tracking", StringComparison.OrdinalIgnoreCase)
                 ? null
-                : BaseUrl(site, site[Keys.DomainPath]) + TrackerPath(site) + "?idsite=" + site[Keys.SiteId] + "&rec=1";
+                : Home(site) + TrackerPath(site) + "?idsite=" + site[Keys.SiteId] + "&rec=1";
 
         public sealed class PageCase
         {
