@@ -195,7 +195,7 @@ namespace Matomo.Mvc5.Tests
         {
             MatomoSettings s = TestSettings.Basic(("matomo:SiteIdSecret", "TopSecretApiToken123"));
             Assert.That(s.SiteId, Is.EqualTo(4));
-            Assert.DoesNotThrow(() => TestSettings.Basic(("matomo:DomainPathForReports", "x"), ("matomo:UseHttpsEverywhere", "x")));
+            Assert.DoesNotThrow(() => TestSettings.Basic(("matomo:DomainPathForReports", "x"), ("matomo:UseHttpsEverywhere", "x"), ("matomo:SiteIdd", "x")));
         }
 
         [TestCase("matomo:SiteIb", Keys.SiteId)]
