@@ -15,24 +15,37 @@ namespace Matomo.Mvc5.Sample
         }
 
         /// <summary>
-        /// An unknown controller or action (MVC throws a 404 HttpException) gets the Sample's own 404 page, at the
-        /// address that was asked for, with status 404: no redirect, so the page (and Matomo) see the real URL.
-        /// Addresses that match no route at all reach the same page through RouteConfig's catch-all route.
+        /// Every error gets one of the Sample's own pages, at the address that was asked for, with its status: no
+        /// redirect, so the page (and Matomo) see the real URL, and never the error's details.
+        /// <list type="bullet">
+        /// <item>An unknown controller or action (MVC throws a 404 HttpException): the 404 page. Addresses that match
+        /// no route at all reach it through RouteConfig's catch-all route.</item>
+        /// <item>Input that ASP.NET's request validation refuses (such as "&lt;" in a form field), or a form without
+        /// its anti-forgery token: 400.</item>
+        /// <item>Anything else: 500, and what it was goes to the host's log.</item>
+        /// </list>
+        /// Should rendering that page fail as well, Web.config's customErrors sends Content/error.html.
         /// </summary>
         protected void Application_Error()
         {
-            var error = Server.GetLastError() as HttpException;
-            if (error == null || error.GetHttpCode() != 404)
-            {
-                // Anything else is a real failure: leave the 500 page to ASP.NET, and say what it was in the host's log.
-                System.Console.Error.WriteLine("[Sample] unhandled error for " + Request.RawUrl + ": " + Server.GetLastError());
-                return;
-            }
+            var error = Server.GetLastError();
+            int status = error is HttpRequestValidationException || error is HttpAntiForgeryException ? 400
+                : (error as HttpException)?.GetHttpCode() ?? 500;
+            if (status >= 500) System.Console.Error.WriteLine("[Sample] unhandled error for " + Request.RawUrl + ": " + error);
             Server.ClearError();
             Response.Clear();
+            Response.TrySkipIisCustomErrors = true;
             var route = new RouteData();
             route.Values["controller"] = "Errors";
-            route.Values["action"] = nameof(ErrorsController.NotFound);
+            if (status == 404)
+            {
+                route.Values["action"] = nameof(ErrorsController.NotFound);
+            }
+            else
+            {
+                route.Values["action"] = nameof(ErrorsController.Problem);
+                route.Values["status"] = status;
+            }
             IController controller = new ErrorsController();
             controller.Execute(new RequestContext(new HttpContextWrapper(Context), route));
         }

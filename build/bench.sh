@@ -1,8 +1,11 @@
+#!/usr/bin/env bash
 # ./build.sh bench: build Matomo.Mvc5.Benchmarks (Release) and run every benchmark under Mono, in-process
 # (BenchmarkDotNet's InProcessEmitToolchain), with a short job: 1 launch, 3 warm-up and 10 measured iterations.
 # Writes BenchmarkDotNet's markdown tables and the comparison with issue 5's targets to artifacts/bench/results.md
 # (and prints it). Takes about 1.5 minutes on 2 cores. Extra arguments go to BenchmarkDotNet, e.g.
 #   ./build.sh bench --filter '*Render*'
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 require_dotnet
 require_mono
 OUT=${BENCH_OUT:-$ROOT/artifacts/bench}

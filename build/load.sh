@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # ./build.sh load: load-test the Sample under nginx + fastcgi-mono-server4 with wrk, from loopback, with and without
 # the helper. A is a copy of the Sample as it is (its layout calls @Html.Matomo()); B is a copy whose layout has that
 # one line removed (MatomoModule and everything else unchanged). Both serve the same page, /, at once on two ports;
@@ -5,9 +6,11 @@
 # Writes artifacts/load/results.md (and prints it): req/s of each run and variant, the ratio, p99 latency, and the
 # non-2xx responses and socket errors (both must be zero). Settings (environment):
 #   LOAD_DURATION=15 (s per run)  LOAD_ROUNDS=6 (A,B pairs)  LOAD_CONNECTIONS=16  LOAD_THREADS=2  LOAD_PORT=8191 (A; B is +1)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 require_dotnet
-require_mono
-apt_install nginx-light mono-fastcgi-server4 curl wrk
+require_sample_host
+apt_install wrk
 DURATION=${LOAD_DURATION:-15}
 ROUNDS=${LOAD_ROUNDS:-6}
 CONNECTIONS=${LOAD_CONNECTIONS:-16}
@@ -16,10 +19,9 @@ PORT_A=${LOAD_PORT:-8191}
 PORT_B=$((PORT_A + 1))
 STATE=$ROOT/.tmp/load
 OUT=${LOAD_OUT:-$ROOT/artifacts/load}
-HOST="$ROOT/build/sample-host.sh"
+HOST=$SAMPLE_HOST
 
-log "building the Sample ($CONFIGURATION)"
-dotnet build "$ROOT/Matomo.Mvc5.Sample/Matomo.Mvc5.Sample.csproj" -c "$CONFIGURATION" -nologo -v quiet
+build_sample
 
 stop_load_hosts() { bash "$HOST" stop "$STATE/a" || true; bash "$HOST" stop "$STATE/b" || true; }
 trap stop_load_hosts EXIT

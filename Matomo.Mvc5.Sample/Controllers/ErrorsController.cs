@@ -3,7 +3,7 @@ using System.Web.Mvc;
 
 namespace Matomo.Mvc5.Sample.Controllers
 {
-    /// <summary>The Sample's error pages. Global.asax.cs runs NotFound for every unknown URL.</summary>
+    /// <summary>The Sample's error pages. Global.asax.cs runs NotFound for every unknown URL, Problem for any other error.</summary>
     public class ErrorsController : Controller
     {
         /// <summary>
@@ -24,6 +24,17 @@ namespace Matomo.Mvc5.Sample.Controllers
                     "404/URL = " + Uri.EscapeDataString(url) + "/From = " + Uri.EscapeDataString(referrer)),
             };
             return View();
+        }
+
+        /// <summary>
+        /// Any other error (Global.asax.cs): 400 for input that ASP.NET refuses, such as "&lt;" in a form field, or a
+        /// form without its anti-forgery token; 500 for the rest. The page says what the visitor can do, never what failed inside (the host's log says that).
+        /// </summary>
+        public ActionResult Problem(int status = 500)
+        {
+            Response.StatusCode = status == 400 ? 400 : 500;
+            Response.TrySkipIisCustomErrors = true;
+            return View(Response.StatusCode);
         }
     }
 }

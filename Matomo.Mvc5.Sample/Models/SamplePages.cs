@@ -13,6 +13,7 @@ namespace Matomo.Mvc5.Sample.Models
             Demonstrates = demonstrates;
         }
 
+        /// <summary>The page's title, and its entry in the menu.</summary>
         public string Title { get; }
         public string Controller { get; }
         public string Action { get; }
@@ -20,32 +21,34 @@ namespace Matomo.Mvc5.Sample.Models
     }
 
     /// <summary>
-    /// The menu of the Sample. To show a new feature: add an action and its view, then one line here.
+    /// The menu of the Sample, basics first. To show a new feature: add an action and its view, then one line here.
     /// </summary>
     public static class SamplePages
     {
         public static readonly IReadOnlyList<SamplePage> All = new[]
         {
             new SamplePage("Anonymous page", "Home", "Index",
-                "Only @Html.Matomo() in the layout: a plain page view."),
-            new SamplePage("Custom variables", "Legacy", "Index",
-                "A legacy controller sets ViewBag.matomo_vars; each becomes a setCustomVariable command."),
+                "Only @Html.Matomo() in the layout: a plain page view, as after the Quick start."),
+            new SamplePage("Sign in", "Account", "SignIn",
+                "Forms authentication: once signed in, every page sends your name as the user id (analytical:AutoIdentify)."),
             new SamplePage("Identity override", "Identity", "Override",
                 "ViewData[\"matomo_identity\"] sets the user id sent to Matomo, whoever is signed in."),
             new SamplePage("Identity disabled", "Identity", "Disabled",
                 "ViewData[\"matomo_identity\"] = null: no user id is sent, even when signed in."),
-            new SamplePage("Sign in", "Account", "SignIn",
-                "Forms authentication: once signed in, every page sends your name as the user id (analytical:AutoIdentify)."),
-            new SamplePage("CSP nonce", "Csp", "Index",
-                "A strict Content-Security-Policy with a nonce per request: matomo:NonceItemKey lets @Html.Matomo() find it."),
             new SamplePage("Custom dimensions", "Dimensions", "Index",
                 "ViewBag.matomo_dimensions: one setCustomDimension per entry, before trackPageView."),
+            new SamplePage("Custom variables", "Legacy", "Index",
+                "A legacy controller sets ViewBag.matomo_vars; each becomes a setCustomVariable command."),
             new SamplePage("Event", "Events", "Index",
                 "ViewBag.matomo_commands with a trackEvent command: an event is recorded with the page view."),
             new SamplePage("Page not found", "Nowhere", "Missing",
                 "A broken link: the 404 page sets the document title that Matomo's FAQ recommends for 404s."),
+            new SamplePage("Internal addresses", "Internal", "Index",
+                "Staff exclusion: visitors from matomo:InternalIps are not tracked, also behind your proxies (analytical:TrustedProxies)."),
+            new SamplePage("CSP nonce", "Csp", "Index",
+                "A strict Content-Security-Policy with a nonce per request: matomo:NonceItemKey lets @Html.Matomo() find it."),
             new SamplePage("Site-wide settings", "Settings", "Index",
-                "Consent, Do Not Track, tracker options, more sites, Tag Manager: what is in effect and how to try the rest."),
+                "Consent, Do Not Track, tracker options, more sites, Tag Manager: what is in effect, and the --set that tries each."),
         };
     }
 }

@@ -57,6 +57,34 @@ namespace Matomo.Mvc5.Tests.EndToEnd
 
         public string Cookies => (string)Driver.ExecuteScript("return document.cookie");
 
+        private bool _scriptsDisabled;
+
+        /// <summary>
+        /// True: the pages loaded from now on run no script, as in a browser with JavaScript turned off (the DevTools
+        /// protocol's Emulation.setScriptExecutionDisabled): their &lt;noscript&gt; content is used instead.
+        /// </summary>
+        public bool ScriptsDisabled
+        {
+            get => _scriptsDisabled;
+            set
+            {
+                Driver.ExecuteCdpCommand("Emulation.setScriptExecutionDisabled", new Dictionary<string, object> { ["value"] = value });
+                _scriptsDisabled = value;
+            }
+        }
+
+        /// <summary>Pages are laid out in a viewport of this size (CSS pixels, one device pixel each) until <see cref="ResetViewport"/>.</summary>
+        public void SetViewport(int width, int height) =>
+            Driver.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new Dictionary<string, object>
+            {
+                ["width"] = width, ["height"] = height, ["deviceScaleFactor"] = 1, ["mobile"] = false,
+            });
+
+        public void ResetViewport() => Driver.ExecuteCdpCommand("Emulation.clearDeviceMetricsOverride", new Dictionary<string, object>());
+
+        /// <summary>A PNG of what the window shows now.</summary>
+        public void Screenshot(string path) => ((ITakesScreenshot)Driver).GetScreenshot().SaveAsFile(path);
+
         /// <summary>Headers the browser adds to every request from now on (a client forging X-Forwarded-For).</summary>
         public void SetExtraHeaders(IDictionary<string, string> headers) =>
             Driver.ExecuteCdpCommand("Network.setExtraHTTPHeaders", new Dictionary<string, object>

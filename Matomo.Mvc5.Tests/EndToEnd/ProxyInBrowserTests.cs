@@ -27,18 +27,17 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         [OneTimeSetUp]
         public void Start()
         {
-            _host = SampleHost.Begin("proxy", withProxies: true, new Dictionary<string, string>
+            // The stand-in plays a Matomo installed in a folder (/matomo/) of an internal server; "{standin_port}" is
+            // its port, which the host fills in once the stand-in listens.
+            _host = SampleHost.Begin("proxy", new Dictionary<string, string>
             {
                 ["matomo:SiteId"] = "42",
-                ["matomo:DomainPath"] = MatomoHost + ":{port}/matomo-standin",
+                ["matomo:DomainPath"] = MatomoHost + ":{standin_port}/matomo",
                 ["matomo:ProxyPath"] = "insights",
-                ["matomo:ProxyUpstream"] = "http://" + MatomoHost + ":{port}/matomo-standin/",
+                ["matomo:ProxyUpstream"] = "http://" + MatomoHost + ":{standin_port}/matomo/",
                 ["matomo:ProxyTokenAuth"] = Token,
                 ["analytical:TrustedProxies"] = TrustedProxy,
-                ["matomo:RequireConsent"] = "",
-                ["matomo:AdditionalTrackers"] = "",
-                ["matomo:ContainerId"] = "",
-            });
+            }, SampleHost.WithProxies.Concat(new[] { "--standin-base", "/matomo/" }).ToArray());
             _host.WaitUntilReady(TimeSpan.FromMinutes(3));
             _browser = new HeadlessChromium(Path.Combine(SampleHost.RunDirectory, "chromium-proxy-profile"),
                 "--host-resolver-rules=MAP " + MatomoHost + " ~NOTFOUND");
@@ -49,7 +48,11 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         public void Stop()
         {
             try { _browser?.Dispose(); }
-            finally { _host?.Dispose(); }
+            finally
+            {
+                _host?.Dispose();
+                SampleHost.DeleteRunDirectory();
+            }
         }
 
         [SetUp]
@@ -74,7 +77,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             _browser.SetExtraHeaders(new Dictionary<string, string> { ["X-Forwarded-For"] = "203.0.113.77" });
             Received hit = WaitForHit(_host.OfficeUrl("/"));
 
-            Assert.That(hit.Path, Is.EqualTo("/matomo-standin/matomo.php"), "forwarded to the upstream's tracker");
+            Assert.That(hit.Path, Is.EqualTo("/matomo/matomo.php"), "forwarded to the upstream's tracker");
             Assert.That(hit.Parameters["idsite"], Is.EqualTo("42"));
             Assert.That(hit.Parameters["cip"], Is.EqualTo(Office), "the client the trusted proxy named");
             Assert.That(hit.Parameters["token_auth"], Is.EqualTo(Token));

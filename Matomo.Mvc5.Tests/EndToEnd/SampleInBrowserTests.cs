@@ -10,49 +10,60 @@ using OpenQA.Selenium;
 namespace Matomo.Mvc5.Tests.EndToEnd
 {
     /// <summary>
-    /// Matomo.Mvc5.Sample under its real host (nginx + fastcgi-mono-server4), visited by headless Chromium. Every
-    /// assertion is about what the browser did: which scripts it fetched, which _paq commands the stand-in's
-    /// matomo.js found and ran, which tracking requests reached the stand-in.
+    /// Matomo.Mvc5.Sample under its real host (nginx + fastcgi-mono-server4), visited by headless Chromium, tracking to
+    /// Matomo stand-ins that run as processes of their own. Every assertion is about what the browser did: which
+    /// scripts it fetched, which _paq commands the stand-in's matomo.js found and ran, which tracking requests reached
+    /// the stand-ins.
     /// </summary>
     [TestFixture, NonParallelizable, Category("EndToEnd")]
     public partial class SampleInBrowserTests
     {
         private const string InternalAddress = "127.0.0.3";   // the "office machine" of sample-host.sh
         private const string TrustedProxy = "127.0.0.2";      // the reverse proxy of sample-host.sh
+        private const string BrowserAddress = "127.0.0.1";    // where Chromium connects from
         private static readonly TimeSpan TrackingTimeout = TimeSpan.FromSeconds(20);
 
-        private SampleHost _site;       // SiteId 42, cookies on, with the proxy and the office machine
+        private SampleHost _site;       // SiteId 42, an internal address, a trusted proxy: with the proxy and the office machine
         private SampleHost _options;    // SiteId 7, DisableCookies, RespectDoNotTrack, tracker options, a tracker on _site
-        private SampleHost _defaults;   // the Sample as ./build.sh sample serves it (Web.config's settings)
+        private SampleHost _defaults;   // the Sample as ./build.sh sample serves it (Web.config's settings: the Quick start)
+        private SampleHost _features;   // SiteId 1, cookie consent, a second site, a Tag Manager container
         private SampleHost _consent;    // SiteId 3, RequireConsent=tracking
         private SampleHost _container;  // a Tag Manager container and no SiteId: no classic tracker
         private HeadlessChromium _browser;
 
-        private IEnumerable<SampleHost> Hosts => new[] { _site, _options, _defaults, _consent, _container }.Where(h => h != null);
-
-        /// <summary>
-        /// Web.config's settings that add to every page (consent banner, second site, Tag Manager): emptied on the
-        /// hosts whose tests are about something else, so that their pages show only what is tested.
-        /// </summary>
-        private static Dictionary<string, string> Plain(Dictionary<string, string> settings)
-        {
-            foreach (var key in new[] { "matomo:RequireConsent", "matomo:AdditionalTrackers", "matomo:ContainerId" })
-                if (!settings.ContainsKey(key)) settings[key] = "";
-            return settings;
-        }
+        private IEnumerable<SampleHost> Hosts =>
+            new[] { _site, _options, _defaults, _features, _consent, _container }.Where(h => h != null);
 
         [OneTimeSetUp]
         public void StartHostsAndBrowser()
         {
             var clock = Stopwatch.StartNew();
-            // All five start at once; each is an nginx and a fastcgi-mono-server4 of its own.
-            _site = SampleHost.Begin("site", withProxies: true, Plain(new Dictionary<string, string>
+            // All six start at once; each is an nginx, a fastcgi-mono-server4 and a Matomo stand-in of its own.
+            _site = SampleHost.Begin("site", new Dictionary<string, string>
             {
                 ["matomo:SiteId"] = "42",
                 ["matomo:InternalIps"] = InternalAddress,
                 ["analytical:TrustedProxies"] = TrustedProxy,
-            }));
-            _options = SampleHost.Begin("options", withProxies: false, Plain(new Dictionary<string, string>
+            }, SampleHost.WithProxies);
+            _defaults = SampleHost.Begin("defaults", new Dictionary<string, string>());
+            _features = SampleHost.Begin("features", new Dictionary<string, string>
+            {
+                ["matomo:RequireConsent"] = "cookies",
+                ["matomo:AdditionalTrackers"] = "2",
+                ["matomo:ContainerId"] = SampleContainerId,
+            });
+            _consent = SampleHost.Begin("consent", new Dictionary<string, string>
+            {
+                ["matomo:SiteId"] = "3",
+                ["matomo:RequireConsent"] = "tracking",
+            });
+            _container = SampleHost.Begin("container", new Dictionary<string, string>
+            {
+                ["matomo:SiteId"] = "",
+                ["matomo:ContainerId"] = ContainerId,
+            });
+            _site.WaitForStandin(TimeSpan.FromMinutes(1));   // _options tracks to it as "another server"
+            _options = SampleHost.Begin("options", new Dictionary<string, string>
             {
                 ["matomo:SiteId"] = "7",
                 ["matomo:DisableCookies"] = "true",
@@ -61,19 +72,8 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                 ["matomo:HeartBeatSeconds"] = "15",
                 ["matomo:TrackerPath"] = "piwik.php",
                 ["matomo:ScriptPath"] = "piwik.js",
-                ["matomo:AdditionalTrackers"] = _site.DomainPath + "|5",   // another server: _site's stand-in
-            }));
-            _defaults = SampleHost.Begin("defaults", withProxies: false, new Dictionary<string, string>());
-            _consent = SampleHost.Begin("consent", withProxies: false, Plain(new Dictionary<string, string>
-            {
-                ["matomo:SiteId"] = "3",
-                ["matomo:RequireConsent"] = "tracking",
-            }));
-            _container = SampleHost.Begin("container", withProxies: false, Plain(new Dictionary<string, string>
-            {
-                ["matomo:SiteId"] = "",
-                ["matomo:ContainerId"] = ContainerId,
-            }));
+                ["matomo:AdditionalTrackers"] = _site.DomainPath + "|5",
+            });
             foreach (var host in Hosts) host.WaitUntilReady(TimeSpan.FromMinutes(3));
             _browser = new HeadlessChromium(Path.Combine(SampleHost.RunDirectory, "chromium-profile"));
             TestContext.Progress.WriteLine($"end-to-end: {Hosts.Count()} Sample hosts and Chromium ready in {clock.ElapsedMilliseconds} ms");
@@ -91,7 +91,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                 var stops = Hosts.Select(host => System.Threading.Tasks.Task.Run(() =>
                 {
                     try { host.Dispose(); }
-                    catch (Exception e) { TestContext.Progress.WriteLine("stopping " + host.DomainPath + ": " + e.Message); }
+                    catch (Exception e) { TestContext.Progress.WriteLine("stopping a host: " + e.Message); }
                 })).ToArray();
                 System.Threading.Tasks.Task.WaitAll(stops);
                 SampleHost.DeleteRunDirectory();
@@ -120,6 +120,23 @@ namespace Matomo.Mvc5.Tests.EndToEnd
 
         private static string Json(IEnumerable<object[]> commands) => Received.ToJson(commands);
 
+        // ---- the basics: the Sample as shipped, page data ----
+
+        [Test]
+        public void Sample_as_shipped_is_the_Quick_start_one_tracker_and_one_page_view()
+        {
+            var view = Visit(_defaults, _defaults.Url("/"));
+
+            view.AssertLoadedTrackerFrom(_defaults);
+            Assert.That(view.QueueJson, Is.EqualTo(Json(Tail(_defaults, "1"))), "the Quick start's commands, nothing more");
+            Assert.That(view.Hits, Has.Count.EqualTo(1), "one tracking request: no second site, no event");
+            Assert.That(view.Hit["idsite"], Is.EqualTo("1"));
+            Assert.That(view.Fetched.Where(u => u.StartsWith(_defaults.StandinUrl) && u.EndsWith(".js")),
+                Is.EqualTo(new[] { _defaults.StandinUrl + "matomo.js" }), "no Tag Manager container");
+            Assert.That(_browser.Driver.FindElements(By.Id("consent-banner")), Is.Empty, "no consent banner");
+            Assert.That(_browser.Cookies, Does.Contain("_pk_id.1."), "cookies are allowed: the tracker sets its visitor cookie");
+        }
+
         [Test]
         public void Anonymous_page_loads_matomo_js_from_the_domain_path_and_runs_the_default_commands()
         {
@@ -130,6 +147,19 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             Assert.That(view.Hit["idsite"], Is.EqualTo("42"));
             Assert.That(view.Hit.ContainsKey("uid"), Is.False, "an anonymous visitor has no user id");
             Assert.That(_browser.Cookies, Does.Contain("_pk_id.42."), "cookies are allowed: the tracker sets its visitor cookie");
+        }
+
+        [Test]
+        public void Page_view_has_reached_the_standin_by_the_time_the_page_has_loaded()
+        {
+            // What the "nothing was sent" tests rely on: the snippet inserts matomo.js, and matomo.js sends its image
+            // requests, before the load event, and both delay it; the stand-in records a request before answering it.
+            _browser.Open(_defaults.Url("/Legacy"));
+            string page = _browser.Location;
+
+            var received = new Standin(_defaults).All();
+            Assert.That(received.Where(r => r.Kind == "hit" && r.Page == page).ToList(), Has.Count.EqualTo(1),
+                "recorded before the load event: " + string.Join("\n", received));
         }
 
         [Test]
@@ -160,7 +190,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         }
 
         // Quotes and an ampersand: HTML- and JavaScript-encoded on the way, and back intact in the tracking request.
-        // (No "<": ASP.NET's request validation refuses it in a form field.)
+        // (A "<" is refused by ASP.NET's request validation: see Sign_in_with_a_less_than_sign_...)
         private const string VisitorName = "Patsy O'Coconut \"the squire\" & co";
 
         [Test]
@@ -211,7 +241,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         {
             var view = Visit(_options, _options.Url("/"));
 
-            Assert.That(view.Fetched, Has.Member("http://" + _options.DomainPath + "/piwik.js"));
+            Assert.That(view.Fetched, Has.Member(_options.StandinUrl + "piwik.js"));
             Assert.That(view.QueueJson, Does.StartWith("[[\"disableCookies\"],"));
             Assert.That(view.Hit["idsite"], Is.EqualTo("7"));
             Assert.That(view.Hit["cookie"], Is.EqualTo("0"));
@@ -219,13 +249,46 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         }
 
         [Test]
-        public void Client_behind_the_trusted_proxy_is_tracked()
+        public void Browser_without_JavaScript_loads_the_noscript_image_which_the_standin_records()
         {
-            // Browser (127.0.0.1) -> proxy -> site: the site's peer is the proxy; the client comes from X-Forwarded-For.
-            var view = Visit(_site, _site.ProxyUrl("/Legacy"));
+            string url = _site.Url("/Legacy");
+            _browser.ScriptsDisabled = true;
+            try
+            {
+                _browser.Open(url);
+            }
+            finally
+            {
+                _browser.ScriptsDisabled = false;
+            }
 
+            var hits = new Standin(_site).WaitFor("the noscript image's request", TrackingTimeout, all => all.Any(r => r.Kind == "hit"))
+                .Where(r => r.Kind == "hit").ToList();
+            Assert.That(hits, Has.Count.EqualTo(1));
+            Assert.That(hits[0].Path, Is.EqualTo("/matomo.php"));
+            Assert.That(hits[0].Parameters, Is.EqualTo(new Dictionary<string, string> { ["idsite"] = "42", ["rec"] = "1" }),
+                "the image's own parameters: rec=1, or Matomo drops the hit");
+            Assert.That(hits[0].Header("Referer"), Is.EqualTo(url), "Matomo takes the page from the Referer (no-referrer-when-downgrade)");
+            Assert.That(hits[0].RemoteAddress, Is.EqualTo(BrowserAddress));
+            Assert.That(new Standin(_site).All().Where(r => r.Kind == "script" || r.Kind == "commands"), Is.Empty,
+                "without JavaScript nothing else was fetched or run");
+        }
+
+        // ---- internal addresses and proxies ----
+
+        [Test]
+        public void Client_behind_the_trusted_proxy_is_tracked_under_the_address_from_X_Forwarded_For()
+        {
+            // Browser (127.0.0.1) -> proxy (127.0.0.2, appends 127.0.0.1 to X-Forwarded-For) -> site.
+            var view = Visit(_site, _site.ProxyUrl("/Internal"));
+
+            Assert.That(Text("peer"), Is.EqualTo(TrustedProxy), "the site's peer is the proxy");
+            Assert.That(Text("x-forwarded-for"), Is.EqualTo(BrowserAddress));
+            Assert.That(Text("client-address"), Is.EqualTo(BrowserAddress),
+                "the client is the address the trusted proxy put in X-Forwarded-For, not the proxy's own");
+            Assert.That(Text("verdict"), Does.StartWith("Not internal"));
             view.AssertLoadedTrackerFrom(_site);
-            Assert.That(view.QueueJson, Does.EndWith(Json(Tail(_site, "42")).Substring(1)));
+            Assert.That(view.QueueJson, Is.EqualTo(Json(Tail(_site, "42"))));
         }
 
         [Test]
@@ -236,9 +299,12 @@ namespace Matomo.Mvc5.Tests.EndToEnd
 
             Assert.That(_browser.Html, Does.Contain(MatomoRenderer.InternalAddressComment));
             Assert.That(_browser.Html, Does.Contain("setCustomVariable"), "the page was rendered with its snippet, as a comment");
-            // A live snippet fetches matomo.js before the load event, which Open waits for.
-            Assert.That(_browser.FetchedResources().Where(u => u.Contains("matomo")), Is.Empty);
-            Assert.That(new Standin(_site).All(), Is.Empty);
+            AssertNothingSent(_site);
+
+            _browser.Open(_site.OfficeUrl("/Internal"));
+            Assert.That(Text("client-address"), Is.EqualTo(InternalAddress));
+            Assert.That(Text("verdict"), Does.StartWith("Internal"));
+            AssertNothingSent(_site);
         }
 
         [TestCase("direct", "X-Forwarded-For", InternalAddress)]
@@ -250,10 +316,11 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             // Claiming to be the internal address must not switch tracking off: the forged value comes from an
             // untrusted peer (127.0.0.1), or is to the left of it once the trusted proxy appended the real client.
             _browser.SetExtraHeaders(new Dictionary<string, string> { [header] = value });
-            string url = route == "direct" ? _site.Url("/Legacy") : _site.ProxyUrl("/Legacy");
+            string url = route == "direct" ? _site.Url("/Internal") : _site.ProxyUrl("/Internal");
             _browser.Open(url);
 
             Assert.That(_browser.Html, Does.Not.Contain(MatomoRenderer.InternalAddressComment));
+            Assert.That(Text("client-address"), Is.EqualTo(BrowserAddress));
             var view = ViewOf(_site, _browser.Location);
             view.AssertLoadedTrackerFrom(_site);
             Assert.That(view.Hit["idsite"], Is.EqualTo("42"));
@@ -275,14 +342,48 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             return new PageView(page, received, _browser.FetchedResources());
         }
 
-        /// <summary>Signs in through the Sample's form, as a person would; returns the URL of the page it lands on.</summary>
-        private string SignIn(string name)
+        /// <summary>The text of the current page's element with that id.</summary>
+        private string Text(string id) => _browser.Driver.FindElement(By.Id(id)).Text.Trim();
+
+        /// <summary>
+        /// Asserts that the current page sent nothing to <paramref name="host"/>'s stand-in (cleared before the test).
+        /// Not after a pause: the browser loads a marker image from the stand-in, and what the stand-in received
+        /// before that marker must be nothing. A live snippet would have sent its requests before the marker: the
+        /// snippet's script and the tracking requests it makes delay the page's load event (see
+        /// Page_view_has_reached_the_standin_by_the_time_the_page_has_loaded), and the marker is requested after it.
+        /// </summary>
+        private void AssertNothingSent(SampleHost host)
         {
-            _browser.Open(_site.Url("/Account/SignIn"));
+            var standin = new Standin(host);
+            string marker = Guid.NewGuid().ToString("N");
+            _browser.Driver.ExecuteScript("new Image().src = arguments[0];", standin.MarkerUrl(marker));
+            Assert.That(standin.UpToMarker(marker, TrackingTimeout), Is.Empty, "nothing reached " + host.StandinUrl + " before the marker");
+            Assert.That(_browser.FetchedResources().Where(u => u.StartsWith(host.StandinUrl) && !u.Contains("/standin/marker")), Is.Empty,
+                "the browser requested nothing from the stand-in");
+        }
+
+        /// <summary>Signs in through the Sample's form, as a person would; returns the URL of the page it lands on.</summary>
+        private string SignIn(string name, SampleHost host = null)
+        {
+            _browser.Open((host ?? _site).Url("/Account/SignIn"));
             _browser.Driver.FindElement(By.Id("userName")).SendKeys(name);
             _browser.Driver.FindElement(By.CssSelector("#sign-in button")).Click();
             WaitForPage(path => path == "/Account/SignedIn", "the signed-in page");
             return _browser.Location;
+        }
+
+        /// <summary>Polls <paramref name="condition"/> (for up to 30 s) until it holds.</summary>
+        private void WaitFor(Func<bool> condition, string what)
+        {
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                try { if (condition()) return; }
+                catch (WebDriverException) { }   // the page is being replaced
+                if (clock.Elapsed > TimeSpan.FromSeconds(30))
+                    Assert.Fail("did not see " + what + "; at " + _browser.Location + ":\n" + _browser.Driver.FindElement(By.TagName("body")).Text);
+                Thread.Sleep(100);
+            }
         }
 
         private void WaitForPage(Func<string, bool> path, string what)
@@ -308,8 +409,9 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                 Fetched = fetched;
                 var queues = received.Where(r => r.Kind == "commands" && r.Page == page && r.Phase == "queue").ToList();
                 Assert.That(queues, Has.Count.EqualTo(1), "one command queue reported for " + page);
-                QueueJson = queues[0].CommandsJson;
-                Hits = received.Where(r => r.Kind == "hit" && r.Page == page).Select(r => r.Parameters).ToList();
+                Queue = queues[0];
+                QueueJson = Queue.CommandsJson;
+                Hits = received.Where(r => r.Kind == "hit" && r.Page == page).Select(r => (IDictionary<string, string>)r.Parameters).ToList();
                 PageViews = Hits.Where(h => !h.ContainsKey("e_c")).ToList();   // events carry a category
                 foreach (var site in PageViews.GroupBy(h => h["idsite"]))
                     Assert.That(site.Count(), Is.EqualTo(1), "one page view tracked for " + page + " in site " + site.Key);
@@ -318,14 +420,16 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             public string Page { get; }
             public IReadOnlyList<Received> Received { get; }
             public IReadOnlyList<string> Fetched { get; }
+            /// <summary>The stand-in matomo.js's report of the page's queue (sent once the requests it caused were answered).</summary>
+            public Received Queue { get; }
             /// <summary>The _paq commands the page had pushed when matomo.js ran, in order, as JSON.</summary>
             public string QueueJson { get; }
-            /// <summary>The query parameters of every tracking request the page sent to this stand-in.</summary>
+            /// <summary>The parameters of every tracking request the page sent to this stand-in.</summary>
             public IReadOnlyList<IDictionary<string, string>> Hits { get; }
             /// <summary>Those of its page views (not events), one per site.</summary>
             public IReadOnlyList<IDictionary<string, string>> PageViews { get; }
 
-            /// <summary>The query parameters of the page's one page view.</summary>
+            /// <summary>The parameters of the page's one page view.</summary>
             public IDictionary<string, string> Hit
             {
                 get
@@ -346,7 +450,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             /// <summary>The page fetched matomo.js from host's stand-in, which saw the request come from this page.</summary>
             public void AssertLoadedTrackerFrom(SampleHost host, string scriptPath = "matomo.js")
             {
-                string script = "http://" + host.DomainPath + "/" + scriptPath;
+                string script = host.StandinUrl + scriptPath;
                 Assert.That(Fetched, Has.Member(script), "the browser fetched the tracker script");
                 var origin = new Uri(Page).GetLeftPart(UriPartial.Authority) + "/";
                 Assert.That(Received.Where(r => r.Kind == "script").Select(r => r.Page), Has.Some.EqualTo(Page).Or.Some.EqualTo(origin),

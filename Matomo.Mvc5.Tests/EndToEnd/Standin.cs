@@ -8,68 +8,26 @@ using System.Threading;
 
 namespace Matomo.Mvc5.Tests.EndToEnd
 {
-    /// <summary>One thing the Sample's Matomo stand-in received from the browser.</summary>
-    internal sealed class Received
-    {
-        public long Id { get; set; }
-        /// <summary>script (matomo.js fetched), commands (the _paq commands run) or hit (matomo.php request).</summary>
-        public string Kind { get; set; }
-        public string Page { get; set; }
-        public string RemoteAddress { get; set; }
-        /// <summary>The path the browser asked for: /matomo-standin/matomo.php, /matomo-standin/piwik.js ...</summary>
-        public string Path { get; set; }
-        public JsonElement Data { get; set; }
-
-        /// <summary>For "commands": the phase ("queue": what the page pushed before matomo.js ran; "push": pushed
-        /// later; "mtm": the _mtm events a Tag Manager container found).</summary>
-        public string Phase => Data.GetProperty("phase").GetString();
-
-        /// <summary>For "commands": the command list as compact JSON, e.g. [["trackPageView"],["setSiteId","42"]], written by <see cref="ToJson"/>.</summary>
-        public string CommandsJson => ToJson(Plain(Data.GetProperty("commands")));
-
-        private static readonly JsonSerializerOptions JsonOptions =
-            new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-        /// <summary>Compact JSON with one escaping convention, so that expected and received values compare as text.</summary>
-        public static string ToJson(object value) => JsonSerializer.Serialize(value, JsonOptions);
-
-        private static object Plain(JsonElement e)
-        {
-            switch (e.ValueKind)
-            {
-                case JsonValueKind.Array: return e.EnumerateArray().Select(Plain).ToArray();
-                case JsonValueKind.Object: return e.EnumerateObject().ToDictionary(p => p.Name, p => Plain(p.Value));
-                case JsonValueKind.String: return e.GetString();
-                case JsonValueKind.Number: return e.TryGetInt64(out var l) ? (object)l : e.GetDouble();
-                case JsonValueKind.True: return true;
-                case JsonValueKind.False: return false;
-                default: return null;
-            }
-        }
-
-        /// <summary>For "hit": the query parameters.</summary>
-        public IDictionary<string, string> Parameters =>
-            Data.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
-
-        public override string ToString() => Kind + " " + Page + " " + Data.GetRawText();
-    }
-
-    /// <summary>Reads and clears what a <see cref="SampleHost"/>'s Matomo stand-in received.</summary>
+    /// <summary>Reads and clears what a Matomo stand-in (Matomo.Mvc5.Standin, a process of its own) received.</summary>
     internal sealed class Standin
     {
-        private readonly SampleHost _host;
+        /// <summary>For a <see cref="SampleHost"/>'s stand-in.</summary>
+        public Standin(SampleHost host) : this(host.StandinUrl) { }
 
-        public Standin(SampleHost host) { _host = host; }
+        /// <summary>For the stand-in whose base URL is <paramref name="baseUrl"/> (http://127.0.0.1:PORT/).</summary>
+        public Standin(string baseUrl) { BaseUrl = baseUrl; }
+
+        public string BaseUrl { get; }
 
         public void Clear()
         {
-            var status = Http.Send("POST", _host.Url("/matomo-standin/clear"), out var body);
+            var status = Http.Send("POST", BaseUrl + "standin/clear", out var body);
             if (status != HttpStatusCode.NoContent) throw new InvalidOperationException("clear: " + status + " " + body);
         }
 
         public IReadOnlyList<Received> All()
         {
-            var status = Http.Get(_host.Url("/matomo-standin/received"), out var body);
+            var status = Http.Get(BaseUrl + "standin/received", out var body);
             if (status != HttpStatusCode.OK) throw new InvalidOperationException("received: " + status + " " + body);
             return JsonSerializer.Deserialize<List<Received>>(body);
         }
@@ -92,10 +50,22 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                 var all = All();
                 if (done(all)) return all;
                 if (clock.Elapsed > timeout)
-                    throw new TimeoutException("the stand-in at " + _host.DomainPath + " received no " + what + " within " + timeout
-                                               + "; it has: " + string.Join("\n", all));
+                    throw new TimeoutException("the stand-in at " + BaseUrl + " received no " + what + " within " + timeout
+                                               + "; it has:\n" + string.Join("\n", all));
                 Thread.Sleep(100);
             }
+        }
+
+        /// <summary>The URL of a marker image: the stand-in records a request for it as kind "marker" with these parameters.</summary>
+        public string MarkerUrl(string name) => BaseUrl + "standin/marker?name=" + Uri.EscapeDataString(name);
+
+        /// <summary>Waits for the marker named <paramref name="name"/>, then returns everything received before it, markers aside.</summary>
+        public IReadOnlyList<Received> UpToMarker(string name, TimeSpan timeout)
+        {
+            var all = WaitFor("the marker " + name, timeout,
+                received => received.Any(r => r.Kind == "marker" && r.Parameters != null && r.Parameters.TryGetValue("name", out var n) && n == name));
+            var marker = all.First(r => r.Kind == "marker" && r.Parameters["name"] == name);
+            return all.Where(r => r.Id < marker.Id && r.Kind != "marker").ToList();
         }
     }
 }
