@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Keys = Matomo.Mvc5.MatomoSettings.Keys;
 
@@ -196,11 +194,18 @@ namespace Matomo.Mvc5
 
         private static Uri ParseUpstream(string value)
         {
-            if (!Uri.TryCreate(value, UriKind.Absolute, out Uri uri)
-                || uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps || uri.Host.Length == 0
-                || uri.UserInfo.Length > 0 || uri.Query.Length > 0 || value.IndexOf('#') >= 0)
-                throw new MatomoConfigurationException(Keys.ProxyUpstream, value, UpstreamForm);
-            return uri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? uri : new Uri(uri.AbsoluteUri + "/");
+            try
+            {
+                if (Uri.TryCreate(value, UriKind.Absolute, out Uri uri)
+                    && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0
+                    && uri.UserInfo.Length == 0 && uri.Query.Length == 0 && value.IndexOf('#') < 0)
+                    return uri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? uri : new Uri(uri.AbsoluteUri + "/");
+            }
+            catch (UriFormatException)
+            {
+                // Uri.TryCreate takes some values (a broken escape before a surrogate pair) that AbsoluteUri then throws on.
+            }
+            throw new MatomoConfigurationException(Keys.ProxyUpstream, value, UpstreamForm);
         }
 
         /// <summary>Printable token characters only (Matomo's tokens are hex), at most 256.</summary>
@@ -228,7 +233,9 @@ namespace Matomo.Mvc5
             Match m = DomainPathRegex.Match(value);
             if (!m.Success) return false;
             Group v6 = m.Groups["v6"];
-            if (v6.Success && !(IPAddress.TryParse(v6.Value, out IPAddress literal) && literal.AddressFamily == AddressFamily.InterNetworkV6))
+            // The address rules of every other setting (no leading zeros in an embedded dotted quad, as browsers' URL
+            // parsers refuse them too); brackets hold IPv6 text only.
+            if (v6.Success && !(v6.Value.IndexOf(':') >= 0 && IpAddressValue.TryParse(v6.Value, out _)))
                 return false;
             Group port = m.Groups["port"];
             if (port.Success && !(ListSyntax.TryParseNatural(port.Value, out int p) && p >= 1 && p <= 65535)) return false;
