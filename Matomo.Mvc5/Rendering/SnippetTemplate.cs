@@ -15,6 +15,10 @@ namespace Matomo.Mvc5
         private readonly string[] _parts;
         private readonly Slot[] _slots;
 
+        /// <summary>The same template for a page without a nonce: the parts around the (empty) nonce slots are one.</summary>
+        private readonly string[] _partsWithoutNonce;
+        private readonly Slot[] _slotsWithoutNonce;
+
         /// <summary>Builds the template of <paramref name="settings"/>, which must be enabled.</summary>
         public SnippetTemplate(MatomoSettings settings)
         {
@@ -23,6 +27,19 @@ namespace Matomo.Mvc5
             builder.Write(settings);
             _parts = builder.Parts.ToArray();
             _slots = builder.Slots.ToArray();
+            var parts = new List<string>();
+            var slots = new List<Slot>();
+            string pending = "";
+            for (int i = 0; i < _parts.Length; i++)
+            {
+                pending += _parts[i];
+                if (_slots[i] == Slot.NonceAttribute || _slots[i] == Slot.NonceStatement) continue;
+                parts.Add(pending);
+                slots.Add(_slots[i]);
+                pending = "";
+            }
+            _partsWithoutNonce = parts.ToArray();
+            _slotsWithoutNonce = slots.ToArray();
         }
 
         /// <summary>The settings this template was built from.</summary>
@@ -33,10 +50,12 @@ namespace Matomo.Mvc5
         {
             bool withPageView = Settings.SiteId != null;
             string nonce = input.Nonce;
-            for (int i = 0; i < _parts.Length; i++)
+            string[] parts = nonce == null ? _partsWithoutNonce : _parts;
+            Slot[] slots = nonce == null ? _slotsWithoutNonce : _slots;
+            for (int i = 0; i < parts.Length; i++)
             {
-                output.Append(_parts[i]);
-                switch (_slots[i])
+                output.Append(parts[i]);
+                switch (slots[i])
                 {
                     case Slot.NonceAttribute when nonce != null:
                         output.Append(" nonce=\"");

@@ -87,32 +87,51 @@ namespace Matomo.Mvc5
 
         private static CustomVariable ToVariable(object item, int position)
         {
-            object[] parts = Parts(item);
-            string Fail(string what) => $"item {position} ({Describe(item)}): {what}; expected {VariableForm}";
-            if (parts == null || parts.Length < 3 || parts.Length > 4)
-                throw new MatomoViewDataException(Variables, Fail(parts == null ? "not a tuple or array" : $"has {parts.Length} parts"));
-            if (!TryInteger(parts[0], out int index) || index < 1)
-                throw new MatomoViewDataException(Variables, Fail($"the index {Describe(parts[0])} is not an integer of 1 or more"));
-            if (!(parts[1] is string name))
-                throw new MatomoViewDataException(Variables, Fail($"the name {Describe(parts[1])} is not a string"));
-            if (!(parts[2] is string text))
-                throw new MatomoViewDataException(Variables, Fail($"the value {Describe(parts[2])} is not a string"));
-            var scope = CustomVariableScope.Page;
-            if (parts.Length == 4)
+            // The common shapes are read without an array or boxing; every shape then meets the same checks, in Variable.
+            switch (item)
             {
-                if ("page".Equals(parts[3] as string, StringComparison.OrdinalIgnoreCase)) scope = CustomVariableScope.Page;
-                else if ("visit".Equals(parts[3] as string, StringComparison.OrdinalIgnoreCase)) scope = CustomVariableScope.Visit;
-                else if (parts[3] is CustomVariableScope s && (s == CustomVariableScope.Page || s == CustomVariableScope.Visit)) scope = s;
-                else throw new MatomoViewDataException(Variables, Fail($"the scope {Describe(parts[3])} is not \"page\" or \"visit\""));
+                case Tuple<int, string, string> t: return Variable(item, position, t.Item1, t.Item2, t.Item3, false, null);
+                case Tuple<int, string, string, string> t: return Variable(item, position, t.Item1, t.Item2, t.Item3, true, t.Item4);
             }
-            return new CustomVariable(index, name, text, scope);
+            object[] parts = Parts(item);
+            if (parts == null || parts.Length < 3 || parts.Length > 4)
+                throw VariableError(item, position, parts == null ? "not a tuple or array" : $"has {parts.Length} parts");
+            if (!TryInteger(parts[0], out int index))
+                throw VariableError(item, position, $"the index {Describe(parts[0])} is not an integer of 1 or more");
+            return Variable(item, position, index, parts[1], parts[2], parts.Length == 4, parts.Length == 4 ? parts[3] : null);
         }
+
+        /// <summary>The checks every form of a custom variable meets.</summary>
+        private static CustomVariable Variable(object item, int position, int index, object name, object value, bool hasScope, object scope)
+        {
+            if (index < 1) throw VariableError(item, position, $"the index {index} is not an integer of 1 or more");
+            if (!(name is string nameText)) throw VariableError(item, position, $"the name {Describe(name)} is not a string");
+            if (!(value is string valueText)) throw VariableError(item, position, $"the value {Describe(value)} is not a string");
+            var scopeValue = CustomVariableScope.Page;
+            if (hasScope)
+            {
+                if ("page".Equals(scope as string, StringComparison.OrdinalIgnoreCase)) scopeValue = CustomVariableScope.Page;
+                else if ("visit".Equals(scope as string, StringComparison.OrdinalIgnoreCase)) scopeValue = CustomVariableScope.Visit;
+                else if (scope is CustomVariableScope s && (s == CustomVariableScope.Page || s == CustomVariableScope.Visit)) scopeValue = s;
+                else throw VariableError(item, position, $"the scope {Describe(scope)} is not \"page\" or \"visit\"");
+            }
+            return new CustomVariable(index, nameText, valueText, scopeValue);
+        }
+
+        private static MatomoViewDataException VariableError(object item, int position, string what) =>
+            new MatomoViewDataException(Variables, $"item {position} ({Describe(item)}): {what}; expected {VariableForm}");
 
         /// <summary>Reads <c>matomo_dimensions</c> into <paramref name="target"/>.</summary>
         /// <exception cref="MatomoViewDataException">The value or one of its items is malformed.</exception>
         public static void ReadDimensions(object value, ICollection<CustomDimension> target)
         {
             int position = 0;
+            if (value is Dictionary<int, string> typed)
+            {
+                // The common form, read without boxing; the same checks as any other.
+                foreach (KeyValuePair<int, string> pair in typed) target.Add(Dimension(pair.Key, pair.Value, ++position));
+                return;
+            }
             if (value is IDictionary dictionary)
             {
                 IDictionaryEnumerator e = dictionary.GetEnumerator();
@@ -132,13 +151,20 @@ namespace Matomo.Mvc5
 
         private static CustomDimension ToDimension(object id, object value, int position)
         {
-            string Fail(string what) => $"item {position} ({Describe(id)}, {Describe(value)}): {what}; expected {DimensionForm}";
-            if (!TryInteger(id, out int number) || number < 1)
-                throw new MatomoViewDataException(Dimensions, Fail($"the id {Describe(id)} is not an integer of 1 or more"));
-            if (value != null && !(value is string))
-                throw new MatomoViewDataException(Dimensions, Fail($"the value {Describe(value)} is not a string"));
-            return new CustomDimension(number, (string)value);
+            if (!TryInteger(id, out int number)) throw DimensionError(id, value, position, $"the id {Describe(id)} is not an integer of 1 or more");
+            return Dimension(number, value, position);
         }
+
+        /// <summary>The checks every form of a custom dimension meets.</summary>
+        private static CustomDimension Dimension(int id, object value, int position)
+        {
+            if (id < 1) throw DimensionError(id, value, position, $"the id {Describe(id)} is not an integer of 1 or more");
+            if (value != null && !(value is string)) throw DimensionError(id, value, position, $"the value {Describe(value)} is not a string");
+            return new CustomDimension(id, (string)value);
+        }
+
+        private static MatomoViewDataException DimensionError(object id, object value, int position, string what) =>
+            new MatomoViewDataException(Dimensions, $"item {position} ({Describe(id)}, {Describe(value)}): {what}; expected {DimensionForm}");
 
         /// <summary>Reads <c>matomo_commands</c> into <paramref name="target"/>.</summary>
         /// <exception cref="MatomoViewDataException">The value or one of its items is malformed.</exception>
