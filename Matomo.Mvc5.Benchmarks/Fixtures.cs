@@ -23,9 +23,9 @@ namespace Matomo.Mvc5.Benchmarks
         }
 
         /// <summary>The full page: an identity, the seed's three custom variables and two custom dimensions.</summary>
-        public static MatomoPageData FullPage()
+        public static MatomoPage FullPage()
         {
-            var page = new MatomoPageData { UserId = "lancelot@camelot.example" };
+            var page = new MatomoPage { UserId = "lancelot@camelot.example" };
             page.CustomVariables.Add(new CustomVariable(1, "foo", "Sir Lancelot of Camelot"));
             page.CustomVariables.Add(new CustomVariable(2, "bar", "To seek the Holy Grail", CustomVariableScope.Page));
             page.CustomVariables.Add(new CustomVariable(3, "spam", "Blue", CustomVariableScope.Visit));

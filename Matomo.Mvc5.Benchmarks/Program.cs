@@ -120,6 +120,16 @@ namespace Matomo.Mvc5.Benchmarks
             BenchmarkReport module = Find(nameof(ModuleBenchmarks), "ThreeHopXForwardedFor");
             if (module != null)
                 Row("Module: resolve a three-hop X-Forwarded-For + internal verdict, median time", Ns(Median(module)), "≤ 300 ns", Median(module) <= 300);
+
+            // The typed page API (issue 10): a typed command costs no more than the same command through ViewData.
+            foreach (string page in new[] { "ProductPage", "OrderPage" })
+            {
+                BenchmarkReport typed = Find(nameof(PageBenchmarks), page + "Typed"), viewData = Find(nameof(PageBenchmarks), page + "ViewData");
+                if (typed == null || viewData == null) continue;
+                Row($"{page}: typed API / same commands through ViewData, median time",
+                    $"{Ns(Median(typed))} / {Ns(Median(viewData))} = {Median(typed) / Median(viewData):0.00}×", "≤ 1×", Median(typed) <= Median(viewData));
+                Row($"{page}: typed API / ViewData, allocated", $"{Allocated(typed)} B / {Allocated(viewData)} B", "≤ 1×", Allocated(typed) <= Allocated(viewData));
+            }
             return md.ToString();
         }
 

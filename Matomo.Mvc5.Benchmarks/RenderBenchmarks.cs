@@ -10,7 +10,7 @@ namespace Matomo.Mvc5.Benchmarks
     public class RenderBenchmarks
     {
         private MatomoSettings _minimalSettings, _fullSettings;
-        private MatomoPageData _minimalPage, _fullPage;
+        private MatomoPage _minimalPage, _fullPage;
         private System.Web.Mvc.ViewDataDictionary _fullViewData;
 
         [GlobalSetup]
@@ -18,7 +18,7 @@ namespace Matomo.Mvc5.Benchmarks
         {
             _minimalSettings = Fixtures.Settings();
             _fullSettings = Fixtures.Settings(MatomoSettings.Keys.DisableCookies, "true");
-            _minimalPage = new MatomoPageData();
+            _minimalPage = new MatomoPage();
             _fullPage = Fixtures.FullPage();
             _fullViewData = Fixtures.FullViewData();
         }

@@ -12,6 +12,7 @@ namespace Matomo.Mvc5.Sample
             ViewEngines.Engines.Clear();
             ViewEngines.Engines.Add(new RazorViewEngine());
             RouteConfig.RegisterRoutes(RouteTable.Routes);
+            GlobalFilters.Filters.Add(new Filters.SampleRolesFilter()); // the staff sign-in's role (Back office page)
         }
 
         /// <summary>

@@ -87,9 +87,11 @@ The same as JSON: <a href=""").Append(Encode(basePath)).Append(@"standin/receive
                 return "(" + head + ")\n" + string.Join("\n", lines);
             }
             var parts = new List<string>();
-            if (e.Parameters != null && e.Parameters.Count > 0) parts.Add(Lines(e.Parameters));
+            bool hit = e.Kind == "hit";
+            if (e.Parameters != null && e.Parameters.Count > 0) parts.Add((hit && e.Requests == null ? "» " + HitSummary.Describe(e.Parameters) + "\n" : "") + Lines(e.Parameters));
             if (e.Requests != null)
-                for (int i = 0; i < e.Requests.Count; i++) parts.Add("requests[" + i + "]:\n" + Lines(e.Requests[i]));
+                for (int i = 0; i < e.Requests.Count; i++)
+                    parts.Add("requests[" + i + "]:" + (hit ? " » " + HitSummary.Describe(e.Requests[i]) : "") + "\n" + Lines(e.Requests[i]));
             if (parts.Count == 0 && e.Body != null) parts.Add(e.Body);
             return string.Join("\n\n", parts);
         }

@@ -47,6 +47,17 @@ namespace Matomo.Mvc5.Sample.Models
                 "Staff exclusion: visitors from matomo:InternalIps are not tracked, also behind your proxies (analytical:TrustedProxies)."),
             new SamplePage("CSP nonce", "Csp", "Index",
                 "A strict Content-Security-Policy with a nonce per request: matomo:NonceItemKey lets @Html.Matomo() find it."),
+            // The typed page API (issue 10).
+            new SamplePage("Shop", "Shop", "Index",
+                "Ecommerce through HttpContext.GetMatomoPage(): category and product views, cart updates, an order on its confirmation page."),
+            new SamplePage("Search", "Search", "Index",
+                "TrackSiteSearch(keyword, category, result count): the results page is a site search instead of a page view."),
+            new SamplePage("Newsletter sign-up", "SignUp", "Index",
+                "TrackGoal on the welcome page: a goal conversion (and an event) after the page view."),
+            new SamplePage("Privacy", "Privacy", "Index",
+                "@Html.MatomoOptOut(): a first-party opt-out checkbox over the tracker's own API, no iframe."),
+            new SamplePage("Back office", "Admin", "Index",
+                "Staff are not tracked on any page: matomo:ExcludedRoles, checked with User.IsInRole; [MatomoExclude] on an action."),
             new SamplePage("Site-wide settings", "Settings", "Index",
                 "Consent, Do Not Track, tracker options, more sites, Tag Manager: what is in effect, and the --set that tries each."),
         };

@@ -9,7 +9,10 @@
  * idgoal, revenue, link, download, ping, pv_id, h/m/s, res, cookie, r) and go to the tracker URL by GET (an image)
  * or, after setRequestMethod('POST'), by POST (form-encoded, as Matomo sends it). Consent (requireConsent,
  * requireCookieConsent and their remember/forget commands, kept in Matomo's cookies mtm_consent and
- * mtm_cookie_consent), setDoNotTrack, disableCookies and addTracker behave as in Matomo.
+ * mtm_cookie_consent), the opt-out (isUserOptedOut, optUserOut, forgetUserOptOut: the cookie mtm_consent_removed),
+ * setDoNotTrack, disableCookies and addTracker behave as in Matomo. Ecommerce: setEcommerceView adds _pks, _pkn, _pkc
+ * and _pkp to the page view; addEcommerceItem collects items that trackEcommerceCartUpdate and trackEcommerceOrder
+ * send as ec_items with idgoal=0 (an order also ec_id, ec_st, ec_tx, ec_sh, ec_dt, and empties the cart).
  *
  * Unlike Matomo's, it also reports to the stand-in (<this script's folder>standin/report) the commands it ran: phase
  * "queue" for those found on arrival, "push" for those pushed later. Each report is sent only once the tracking
@@ -25,8 +28,11 @@
     trackerUrl: null, siteId: null, userId: null, title: null, customUrl: null, referrer: document.referrer || null,
     cookies: true, doNotTrack: false, consentRequired: false, held: [], others: [], method: 'GET',
     contentType: 'application/x-www-form-urlencoded; charset=UTF-8', append: '', cookieDomain: null, cookiePath: '/',
-    vars: { page: {}, visit: {} }, dimensions: {}, heartBeat: 0, linkTracking: false, pageViewId: null
+    vars: { page: {}, visit: {} }, dimensions: {}, heartBeat: 0, linkTracking: false, pageViewId: null,
+    productView: null, items: {}
   };
+  // Matomo reads its opt-out cookie when it starts: a visitor who opted out is held back as if consent were missing.
+  config.consentRequired = !!getCookie('mtm_consent_removed');
 
   // Matomo applies these before anything else in the queue, whatever their position.
   var applyFirst = ['setTrackerUrl', 'setSiteId', 'setUserId', 'disableCookies', 'requireConsent',
@@ -116,7 +122,7 @@
     p.cookie = config.cookies ? '1' : '0';
     if (config.cookies) p._id = visitorId(siteId);
     p.res = screen.width + 'x' + screen.height;
-    for (var k in extra.params) if (extra.params[k] !== undefined && extra.params[k] !== null) p[k] = extra.params[k];
+    for (var k in extra.params) if (extra.params[k] !== undefined && extra.params[k] !== null && extra.params[k] !== false) p[k] = extra.params[k];
     var q = [];
     for (var key in p) q.push(encodeURIComponent(key) + '=' + encodeURIComponent(p[key]));
     var data = q.join('&') + config.append;
@@ -176,15 +182,24 @@
     enableLinkTracking: function () { config.linkTracking = true; },
     enableHeartBeatTimer: function (seconds) { config.heartBeat = seconds || 15; },
     // Consent as Matomo keeps it: a first-party cookie, mtm_consent (tracking) or mtm_cookie_consent (cookies).
-    requireConsent: function () { config.consentRequired = !getCookie('mtm_consent'); },
+    requireConsent: function () { config.consentRequired = !getCookie('mtm_consent') || !!getCookie('mtm_consent_removed'); },
     setConsentGiven: function () {
       config.consentRequired = false;
+      setCookie('mtm_consent_removed', '', -1);
       var held = config.held;
       config.held = [];
       held.forEach(function (extra) { send(extra, counts); });
     },
     rememberConsentGiven: function () { setCookie('mtm_consent', String(Date.now()), 360 * 86400); this.setConsentGiven(); },
-    forgetConsentGiven: function () { setCookie('mtm_consent', '', -1); config.consentRequired = true; },
+    forgetConsentGiven: function () {
+      setCookie('mtm_consent', '', -1);
+      setCookie('mtm_consent_removed', String(Date.now()), 360 * 86400);
+      config.consentRequired = true;
+    },
+    // The opt-out, as Matomo's: optUserOut is forgetConsentGiven, forgetUserOptOut gives consent for this page.
+    isUserOptedOut: function () { return config.consentRequired; },
+    optUserOut: function () { this.forgetConsentGiven(); },
+    forgetUserOptOut: function () { this.setConsentGiven(false); },
     hasRememberedConsent: function () { return !!getCookie('mtm_consent'); },
     requireCookieConsent: function () { if (!getCookie('mtm_cookie_consent')) config.cookies = false; },
     setCookieConsentGiven: function () { config.cookies = true; },
@@ -192,8 +207,34 @@
     forgetCookieConsentGiven: function () { setCookie('mtm_cookie_consent', '', -1); config.cookies = false; },
     trackPageView: function (customTitle) {
       config.pageViewId = random(6);
-      send({ kind: 'pageview', params: customTitle ? { action_name: customTitle } : {} }, counts);
+      var params = customTitle ? { action_name: customTitle } : {};
+      var view = config.productView;
+      if (view) { params._pks = view.sku; params._pkn = view.name; params._pkc = view.category; params._pkp = view.price; }
+      send({ kind: 'pageview', params: params }, counts);
     },
+    // Ecommerce, with Matomo's parameters.
+    setEcommerceView: function (sku, name, category, price) {
+      config.productView = {
+        sku: sku || null, name: name || null, price: price === undefined || price === false ? null : price,
+        category: category instanceof Array ? JSON.stringify(category) : category || null
+      };
+    },
+    addEcommerceItem: function (sku, name, category, price, quantity) {
+      if (sku) config.items[sku] = [String(sku), name || '', category || '', price || 0, quantity || 1];
+    },
+    removeEcommerceItem: function (sku) { delete config.items[sku]; },
+    clearEcommerceCart: function () { config.items = {}; },
+    trackEcommerceCartUpdate: function (grandTotal) {
+      send({ kind: 'ecommerce', params: { idgoal: '0', revenue: grandTotal, ec_items: itemsParam() } }, counts);
+    },
+    trackEcommerceOrder: function (orderId, grandTotal, subTotal, tax, shipping, discount) {
+      send({ kind: 'ecommerce', params: { idgoal: '0', ec_id: orderId, revenue: grandTotal, ec_st: subTotal, ec_tx: tax,
+        ec_sh: shipping, ec_dt: discount, ec_items: itemsParam() } }, counts);
+      config.items = {};
+    },
+    enableCrossDomainLinking: function () {},
+    setCookieSameSite: function () {},
+    enableJSErrorTracking: function () {},
     trackEvent: function (category, action, name, value) {
       send({ kind: 'event', params: { e_c: category, e_a: action, e_n: name, e_v: value, ca: '1' } }, counts);
     },
@@ -209,14 +250,26 @@
     ping: function () { send({ kind: 'ping', params: { ping: '1' } }, counts); }
   };
 
+  function itemsParam() {
+    var list = [];
+    for (var sku in config.items) list.push(config.items[sku]);
+    return JSON.stringify(list);
+  }
+
+  // Matomo's form is _paq.push([function () { ... }, arguments...]): the function runs with the tracker as this.
   function run(command) {
     if (typeof command === 'function') { command.call(tracker); return; }
+    var args = Array.prototype.slice.call(command, 1);
+    if (typeof command[0] === 'function') { command[0].apply(tracker, args); return; }
     var method = tracker[command[0]];
-    if (method) method.apply(tracker, Array.prototype.slice.call(command, 1));
+    if (method) method.apply(tracker, args);
   }
 
   function describe(command) {
-    return typeof command === 'function' ? ['(function)'] : Array.prototype.slice.call(command);
+    if (typeof command === 'function') return ['(function)'];
+    var described = Array.prototype.slice.call(command);
+    if (typeof described[0] === 'function') described[0] = '(function)';
+    return described;
   }
 
   // Runs commands and reports them (once what they sent has been answered).

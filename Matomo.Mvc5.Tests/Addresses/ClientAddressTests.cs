@@ -9,7 +9,8 @@ namespace Matomo.Mvc5.Tests
     {
         private static readonly IpRangeList Trusted = IpRangeList.Parse(DefaultTrustedProxies);
 
-        private static string Resolve(string remote, string xff = null, string forwarded = null,
+        /// <summary>The client the resolver finds, as text, or null; the default trusted proxies unless given.</summary>
+        internal static string Resolve(string remote, string xff = null, string forwarded = null,
             ForwardedHeaderKind kind = ForwardedHeaderKind.Auto, IpRangeList trusted = null) =>
             ClientAddressResolver.Resolve(remote, xff, forwarded, trusted ?? Trusted, kind)?.ToString();
 
@@ -58,6 +59,42 @@ namespace Matomo.Mvc5.Tests
         public void Forwarded_rfc7239(string forwarded, string expected)
         {
             Assert.That(Resolve("127.0.0.1", null, forwarded), Is.EqualTo(expected));
+        }
+
+        // Commas inside RFC 7230 quoted-strings do not separate Forwarded elements: splitting there would read the
+        // wrong element as the rightmost one (the client 2001:db8::1 would be lost; a client hidden in a quoted
+        // parameter would be believed).
+        [TestCase("for=203.0.113.7, for=\"[2001:db8::1]:80\";by=\"a,b\"", "2001:db8::1")]
+        [TestCase("for=10.0.0.9, for=10.0.0.8;by=\"x, for=203.0.113.66;a=b\"", "10.0.0.9")]
+        [TestCase("for=10.0.0.5;by=\"a, for=203.0.113.66\"", "10.0.0.5")]
+        [TestCase("for=203.0.113.7;ext=\",,,\"", "203.0.113.7")]
+        [TestCase("for=198.51.100.1, for=\"[2001:db8::2]\";ext=\"q\\\", for=203.0.113.66\"", "2001:db8::2")]
+        public void Forwarded_commas_inside_quoted_strings_do_not_separate_elements(string forwarded, string expected)
+        {
+            Assert.That(Resolve("127.0.0.1", null, forwarded), Is.EqualTo(expected));
+            Assert.That(Resolve("127.0.0.1", null, forwarded, ForwardedHeaderKind.Forwarded), Is.EqualTo(expected));
+        }
+
+        [Test]
+        public void Quoted_commas_decide_the_internal_verdict()
+        {
+            MatomoSettings settings = TestSettings.Basic((Keys.InternalIps, "10.0.0.0/8"));
+            MatomoClientInfo info = MatomoClientInfo.Resolve(settings, "127.0.0.1", null, "for=10.0.0.9, for=10.0.0.8;by=\"x, for=203.0.113.66;a=b\"");
+            Assert.That(info.Address?.ToString(), Is.EqualTo("10.0.0.9"));
+            Assert.That(info.IsInternal, Is.True);
+        }
+
+        // Auto mode reads X-Forwarded-For only when the request has a non-empty one: a present but empty header
+        // forwards nothing, so the Forwarded header decides.
+        [TestCase("")]
+        public void Auto_mode_with_an_empty_X_Forwarded_For_reads_Forwarded(string emptyXff)
+        {
+            Assert.That(Resolve("127.0.0.1", emptyXff, "for=203.0.113.7"), Is.EqualTo("203.0.113.7"));
+            Assert.That(Resolve("::1", emptyXff, "for=\"[2001:db8::7]:443\""), Is.EqualTo("2001:db8::7"));
+            Assert.That(Resolve("127.0.0.1", emptyXff, null), Is.EqualTo("127.0.0.1"), "nothing forwarded at all: the trusted peer is the client");
+            Assert.That(Resolve("127.0.0.1", emptyXff, "for=203.0.113.7", ForwardedHeaderKind.XForwardedFor), Is.EqualTo("127.0.0.1"), "X-Forwarded-For only");
+            MatomoSettings settings = TestSettings.Basic((Keys.InternalIps, "192.0.2.0/24"));
+            Assert.That(MatomoClientInfo.Resolve(settings, "127.0.0.1", emptyXff, "for=192.0.2.9").IsInternal, Is.True);
         }
 
         [Test]

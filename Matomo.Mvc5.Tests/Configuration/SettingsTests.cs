@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Specialized;
+using System.Collections.Generic;
 using System.Configuration;
 using System.Linq;
 using System.Net;
@@ -38,6 +39,19 @@ namespace Matomo.Mvc5.Tests
         [TestCase("example.com/a\"b")]
         [TestCase("-example.com")]
         [TestCase("//example.com")]
+        [TestCase("example.com/..")]
+        [TestCase("example.com/.")]
+        [TestCase("example.com/./x")]
+        [TestCase("example.com/matomo/../admin")]
+        [TestCase("example.com:8080/..")]
+        [TestCase("[.]")]
+        [TestCase("[:::::]")]
+        [TestCase("[10.0.0.1]")]
+        [TestCase("[::ffff:10.0.0.01]")]
+        [TestCase("[]")]
+        [TestCase("[2001:db8::1]:0")]
+        [TestCase("[2001:db8::1]:99999")]
+        [TestCase("[2001:db8::1")]
         public void Invalid_domain_paths_are_refused_naming_key_value_and_form(string value)
         {
             StringAssert.Contains("such as matomo.example.com", Invalid(Keys.DomainPath, value).Message);
@@ -50,9 +64,23 @@ namespace Matomo.Mvc5.Tests
         [TestCase("localhost")]
         [TestCase("192.0.2.1/matomo/sub")]
         [TestCase("[::1]:8080")]
+        [TestCase("[2001:db8::1]:8443/m")]
+        [TestCase("[2001:db8::1]")]
+        [TestCase("[::ffff:192.0.2.1]/matomo")]
+        [TestCase("example.com/.well-known/m")]
+        [TestCase("example.com/a..b/...")]
         public void Valid_domain_paths_are_accepted(string value)
         {
             Assert.That(TestSettings.Create((Keys.DomainPath, value), (Keys.SiteId, "1")).DomainPath, Is.EqualTo(value));
+        }
+
+        [TestCase("example.com/..")]
+        [TestCase("example.com/./x")]
+        [TestCase("[.]")]
+        [TestCase("[:::::]")]
+        public void Additional_trackers_refuse_what_the_domain_path_refuses(string domainPath)
+        {
+            Invalid(Keys.AdditionalTrackers, "7, " + domainPath + "|3");
         }
 
         [TestCase("abc")]
@@ -65,17 +93,32 @@ namespace Matomo.Mvc5.Tests
         [TestCase("٤")]
         public void Invalid_site_ids_are_refused(string value) => Invalid(Keys.SiteId, value);
 
+        /// <summary>Each flag's key and the property it sets.</summary>
+        private static readonly Dictionary<string, Func<MatomoSettings, bool>> Flags = new Dictionary<string, Func<MatomoSettings, bool>>
+        {
+            [Keys.DisableCookies] = s => s.DisableCookies,
+            [Keys.AutoIdentify] = s => s.AutoIdentify,
+            [Keys.RespectDoNotTrack] = s => s.RespectDoNotTrack,
+            [Keys.EnableLinkTracking] = s => s.EnableLinkTracking,
+            [Keys.UseHttps] = s => s.UseHttps,
+        };
+
         [TestCase(Keys.DisableCookies)]
         [TestCase(Keys.AutoIdentify)]
         [TestCase(Keys.RespectDoNotTrack)]
         [TestCase(Keys.EnableLinkTracking)]
         [TestCase(Keys.UseHttps)]
-        public void Flags_take_true_or_false_only(string key)
+        public void Flags_take_true_or_false_only_in_any_letter_case(string key)
         {
             StringAssert.Contains("true or false", Invalid(key, "yes").Message);
             Invalid(key, "1");
-            Assert.DoesNotThrow(() => TestSettings.Create((key, "TRUE")));
-            Assert.DoesNotThrow(() => TestSettings.Create((key, "False")));
+            Invalid(key, "0");
+            Invalid(key, "on");
+            Func<MatomoSettings, bool> flag = Flags[key];
+            foreach (string yes in new[] { "TRUE", "true", "True", " tRuE " })
+                Assert.That(flag(TestSettings.Create((key, yes))), Is.True, yes);
+            foreach (string no in new[] { "False", "false", "FALSE", "\tfalse " })
+                Assert.That(flag(TestSettings.Create((key, no))), Is.False, no);
         }
 
         [TestCase(Keys.InternalIps, "10.0.0.0/33")]
@@ -148,6 +191,41 @@ namespace Matomo.Mvc5.Tests
         }
 
         [Test]
+        public void A_longer_key_that_starts_with_ours_is_the_sites_own()
+        {
+            MatomoSettings s = TestSettings.Basic(("matomo:SiteIdSecret", "TopSecretApiToken123"));
+            Assert.That(s.SiteId, Is.EqualTo(4));
+            Assert.DoesNotThrow(() => TestSettings.Basic(("matomo:DomainPathForReports", "x"), ("matomo:UseHttpsEverywhere", "x"), ("matomo:SiteIdd", "x")));
+        }
+
+        [TestCase("matomo:SiteIb", Keys.SiteId)]
+        [TestCase("matomo:SiteI", Keys.SiteId)]
+        [TestCase("matomo:DomianPath", Keys.DomainPath)]
+        [TestCase("matomo:Sitld", Keys.SiteId)]
+        public void An_unknown_key_error_says_the_key_is_unknown_names_the_key_meant_and_never_the_value(string typo, string meant)
+        {
+            const string secret = "TopSecretApiToken123";
+            var e = Assert.Throws<MatomoConfigurationException>(() => TestSettings.Basic((typo, secret)));
+            Assert.That(e.Key, Is.EqualTo(typo));
+            Assert.That(e.Value, Is.Null, "the value of an unknown key is not kept");
+            Assert.That(e.Message, Does.Contain("'" + typo + "'").And.Contain("is not a Matomo.Mvc5 setting").And.Contain("did you mean " + meant + "?"));
+            Assert.That(e.Message, Does.Not.Contain("invalid value").And.Not.Contain("expected no such setting"));
+            Assert.That(e.Message, Does.Not.Contain(secret));
+            Assert.That(e.ToString(), Does.Not.Contain(secret));
+            Assert.That(e.Expected, Does.Not.Contain(secret));
+        }
+
+        [Test]
+        public void An_invalid_value_of_a_known_key_is_quoted_but_an_unknown_keys_value_never_is()
+        {
+            var known = Assert.Throws<MatomoConfigurationException>(() => TestSettings.Basic((Keys.SiteId, "Secretish99x")));
+            Assert.That(known.Value, Is.EqualTo("Secretish99x"));
+            var unknown = Assert.Throws<MatomoConfigurationException>(() => TestSettings.Basic(("matomo:SiteIb", "Secretish99x")));
+            Assert.That(unknown.Value, Is.Null);
+            Assert.That(unknown.Message + unknown, Does.Not.Contain("Secretish99x"));
+        }
+
+        [Test]
         public void Other_keys_are_left_to_the_site_and_other_libraries()
         {
             Assert.DoesNotThrow(() => TestSettings.Create(("matomo:AuthToken", "x"), ("matomo:ReportingApiUrl", "y"),
@@ -181,6 +259,13 @@ namespace Matomo.Mvc5.Tests
         [TestCase(Keys.AdditionalTrackers, "0")]
         [TestCase(Keys.ForwardedHeader, "X-Real-IP")]
         public void Feature_keys_are_validated(string key, string value) => Invalid(key, value);
+
+        /// <summary>Found by Hostile/ConfigurationProperties: Uri.TryCreate takes these, then AbsoluteUri threw
+        /// UriFormatException, so the site failed with another exception than the one naming the key.</summary>
+        [TestCase("http://matomo.internal/m/%9\uDBFF\uDFFF")]
+        [TestCase("https://matomo.internal:8080/%9\uD83D\uDE00/x")]
+        public void A_proxy_upstream_that_is_no_usable_URL_is_refused_naming_the_key(string value) =>
+            Invalid(Keys.ProxyUpstream, value, (Keys.ProxyPath, "insights"));
 
         [Test]
         public void Feature_keys_are_parsed()

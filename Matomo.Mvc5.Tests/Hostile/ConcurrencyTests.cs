@@ -119,13 +119,13 @@ namespace Matomo.Mvc5.Tests.Hostile
             MatomoSettings settings = TestSettings.Basic();
             var results = new string[Threads][];
             var expected = new string[Threads][];
-            var pages = new MatomoPageData[Threads][];
+            var pages = new MatomoPage[Threads][];
             for (int t = 0; t < Threads; t++)
             {
                 var random = new Random(t);
                 pages[t] = Enumerable.Range(0, 400).Select(i =>
                 {
-                    var page = new MatomoPageData { UserId = $"u{t}-{i}" };
+                    var page = new MatomoPage { UserId = $"u{t}-{i}" };
                     page.CustomVariables.Add(new CustomVariable(1, "v", new string((char)('a' + t), random.Next(2) == 0 ? 10 : 20000) + i));
                     return page;
                 }).ToArray();

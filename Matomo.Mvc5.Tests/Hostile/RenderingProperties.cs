@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using FsCheck;
 using FsCheck.Fluent;
 using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
+using Keys = Matomo.Mvc5.MatomoSettings.Keys;
 
 namespace Matomo.Mvc5.Tests.Hostile
 {
@@ -16,18 +18,106 @@ namespace Matomo.Mvc5.Tests.Hostile
     [TestFixture]
     public class RenderingProperties
     {
-        private static readonly (string Name, MatomoSettings Settings)[] Sites =
+        /// <summary>A site's web.config keys, and the settings parsed from them.</summary>
+        private sealed class Site
         {
-            ("basic", TestSettings.Basic()),
-            ("disableCookies", TestSettings.Basic((MatomoSettings.Keys.DisableCookies, "true"))),
-            ("requireConsent", TestSettings.Basic((MatomoSettings.Keys.RequireConsent, "tracking"), (MatomoSettings.Keys.HeartBeatSeconds, "15"))),
-            ("cookieConsent+https", TestSettings.Basic((MatomoSettings.Keys.RequireConsent, "cookies"), (MatomoSettings.Keys.UseHttps, "true"))),
-            ("tagManager+site", TestSettings.Basic((MatomoSettings.Keys.ContainerId, "aBcD1234"), (MatomoSettings.Keys.AdditionalTrackers, "7, other.example.com|3"))),
+            public Site(string name, params (string Key, string Value)[] config)
+            {
+                Name = name;
+                Config = config.ToDictionary(p => p.Key, p => p.Value);
+                Settings = TestSettings.Create(config);
+            }
+
+            public readonly string Name;
+            public readonly Dictionary<string, string> Config;
+            public readonly MatomoSettings Settings;
+
+            public string this[string key] => Config.TryGetValue(key, out string v) ? v : null;
+            public bool Flag(string key, bool unset) => this[key] == null ? unset : this[key].Equals("true", StringComparison.OrdinalIgnoreCase);
+        }
+
+        private static readonly Site[] Sites =
+        {
+            new Site("basic", (Keys.DomainPath, "matomo.example.com"), (Keys.SiteId, "4")),
+            new Site("disableCookies", (Keys.DomainPath, "matomo.example.com"), (Keys.SiteId, "4"), (Keys.DisableCookies, "true")),
+            new Site("requireConsent", (Keys.DomainPath, "matomo.example.com"), (Keys.SiteId, "4"), (Keys.RequireConsent, "tracking"), (Keys.HeartBeatSeconds, "15")),
+            new Site("cookieConsent+https", (Keys.DomainPath, "matomo.example.com"), (Keys.SiteId, "4"), (Keys.RequireConsent, "cookies"), (Keys.UseHttps, "true")),
+            new Site("tagManager+site", (Keys.DomainPath, "matomo.example.com"), (Keys.SiteId, "4"), (Keys.ContainerId, "aBcD1234"), (Keys.AdditionalTrackers, "7, other.example.com|3")),
+            new Site("paths+options", (Keys.DomainPath, "stats.example.org:8443/m"), (Keys.SiteId, "12"), (Keys.TrackerPath, "js/tracker.php"),
+                (Keys.ScriptPath, "js/tracker.js"), (Keys.EnableLinkTracking, "false"), (Keys.RespectDoNotTrack, "true"), (Keys.UseHttps, "TRUE"),
+                (Keys.AdditionalTrackers, "[2001:db8::1]:8080/x|5")),
+            new Site("tagManagerOnly", (Keys.DomainPath, "tags.example.net"), (Keys.ContainerId, "Zz009988")),
+            new Site("proxy+tagManager", (Keys.DomainPath, "matomo.example.com"), (Keys.SiteId, "9"), (Keys.ProxyPath, "/insights/"),
+                (Keys.TrackerPath, "piwik.php"), (Keys.ScriptPath, "piwik.js"), (Keys.ContainerId, "aBcD1234"), (Keys.UseHttps, "true")),
+            new Site("proxyOnly", (Keys.SiteId, "9"), (Keys.ProxyPath, "assets/stats"), (Keys.ProxyUpstream, "http://matomo.internal:8080/m/")),
         };
+
+        // ---- What a site pushes and loads by itself, from its keys and Matomo's documented snippet ---------------
+        // The JavaScript tracking code Matomo shows for a site (Administration > Websites > Tracking code):
+        //   _paq.push(['trackPageView']); _paq.push(['enableLinkTracking']);
+        //   var u="//{MATOMO_URL}/"; _paq.push(['setTrackerUrl', u+'matomo.php']); _paq.push(['setSiteId', '{IDSITE}']);
+        //   g.src=u+'matomo.js';
+        //   <noscript><p><img referrerpolicy="no-referrer-when-downgrade" src="//{MATOMO_URL}/matomo.php?idsite={IDSITE}&amp;rec=1" ...
+        // Privacy options (disableCookies, requireConsent, requireCookieConsent, setDoNotTrack) must come before
+        // trackPageView; enableHeartBeatTimer goes with the page view; addTracker takes a tracker URL and a site id.
+        // Tag Manager: _mtm.push({'mtm.startTime': ..., 'event': 'mtm.Start'}); g.src='//{MATOMO_URL}/js/container_{ID}.js'.
+        // With the tracker proxy (matomo:ProxyPath) the page names only the site: /{ProxyPath}/matomo.js and
+        // /{ProxyPath}/matomo.php stand for Matomo's; Tag Manager containers are not proxied.
+
+        /// <summary>Where the page finds the tracker: the proxy path of the site, or the Matomo server.</summary>
+        private static string Home(Site site) => site[Keys.ProxyPath] != null ? "/" + site[Keys.ProxyPath].Trim('/') + "/" : BaseUrl(site, site[Keys.DomainPath]);
+
+        private static string BaseUrl(Site site, string domainPath) => (site.Flag(Keys.UseHttps, false) ? "https://" : "//") + domainPath + "/";
+
+        private static string TrackerPath(Site site) => site[Keys.ProxyPath] != null ? "matomo.php" : site[Keys.TrackerPath] ?? "matomo.php";
+
+        private static string ScriptPath(Site site) => site[Keys.ProxyPath] != null ? "matomo.js" : site[Keys.ScriptPath] ?? "matomo.js";
+
+        private static List<object[]> ExpectedSiteCommands(Site site)
+        {
+            var commands = new List<object[]>();
+            string consent = (site[Keys.RequireConsent] ?? "none").ToLowerInvariant();
+            if (site.Flag(Keys.DisableCookies, false)) commands.Add(new object[] { "disableCookies" });
+            if (consent == "tracking") commands.Add(new object[] { "requireConsent" });
+            if (consent == "cookies") commands.Add(new object[] { "requireCookieConsent" });
+            if (site.Flag(Keys.RespectDoNotTrack, false)) commands.Add(new object[] { "setDoNotTrack", true });
+            string siteId = site[Keys.SiteId];
+            if (siteId == null) return commands;
+            string tracker = Home(site) + TrackerPath(site);
+            commands.Add(new object[] { "trackPageView" });
+            if (site.Flag(Keys.EnableLinkTracking, true)) commands.Add(new object[] { "enableLinkTracking" });
+            int heartBeat = int.Parse(site[Keys.HeartBeatSeconds] ?? "0", CultureInfo.InvariantCulture);
+            if (heartBeat > 0) commands.Add(new object[] { "enableHeartBeatTimer", heartBeat });
+            commands.Add(new object[] { "setTrackerUrl", tracker });
+            commands.Add(new object[] { "setSiteId", siteId });
+            foreach (string entry in (site[Keys.AdditionalTrackers] ?? "").Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                string[] parts = entry.Split('|');
+                commands.Add(parts.Length == 1
+                    ? new object[] { "addTracker", tracker, parts[0] }
+                    : new object[] { "addTracker", BaseUrl(site, parts[0]) + TrackerPath(site), parts[1] });
+            }
+            return commands;
+        }
+
+        private static List<string> ExpectedScripts(Site site)
+        {
+            var scripts = new List<string>();
+            if (site[Keys.SiteId] != null) scripts.Add(Home(site) + ScriptPath(site));
+            if (site[Keys.ContainerId] != null) scripts.Add(BaseUrl(site, site[Keys.DomainPath]) + "js/container_" + site[Keys.ContainerId] + ".js");
+            return scripts;
+        }
+
+        /// <summary>The image for visitors without JavaScript; none without a site id, and none where consent is
+        /// required before tracking (it cannot be asked for without JavaScript).</summary>
+        private static string ExpectedNoscriptSrc(Site site) =>
+            site[Keys.SiteId] == null || (site[Keys.RequireConsent] ?? "").Equals("tracking", StringComparison.OrdinalIgnoreCase)
+                ? null
+                : Home(site) + TrackerPath(site) + "?idsite=" + site[Keys.SiteId] + "&rec=1";
 
         public sealed class PageCase
         {
-            public int Site;
+            public int SiteIndex;
             public string UserId;
             public CustomVariable[] Variables;
             public CustomDimension[] Dimensions;
@@ -35,9 +125,9 @@ namespace Matomo.Mvc5.Tests.Hostile
             public string Nonce;
             public MatomoSuppression Suppression;
 
-            public MatomoPageData ToPage()
+            public MatomoPage ToPage()
             {
-                var page = new MatomoPageData { UserId = UserId, Nonce = Nonce, Suppression = Suppression };
+                var page = new MatomoPage { UserId = UserId, Nonce = Nonce, Suppression = Suppression };
                 foreach (var v in Variables) page.CustomVariables.Add(v);
                 foreach (var d in Dimensions) page.CustomDimensions.Add(d);
                 foreach (var c in Commands) page.Commands.Add(c);
@@ -45,7 +135,7 @@ namespace Matomo.Mvc5.Tests.Hostile
             }
 
             public override string ToString() =>
-                $"site {Sites[Site].Name}, user {Nasty.Show(UserId)}, nonce {Nasty.Show(Nonce)}, {Suppression}; vars "
+                $"site {Sites[SiteIndex].Name}, user {Nasty.Show(UserId)}, nonce {Nasty.Show(Nonce)}, {Suppression}; vars "
                 + string.Join(" ", Variables.Select(v => $"({v.Index}, {Nasty.Show(v.Name)}, {Nasty.Show(v.Value)}, {v.Scope})"))
                 + "; dims " + string.Join(" ", Dimensions.Select(d => $"({d.Id}, {Nasty.Show(d.Value)})"))
                 + "; commands " + string.Join(" ", Commands.Select(c => c.Method + "(" + string.Join(", ", c.Arguments.Select(Nasty.Show)) + ")"));
@@ -104,20 +194,7 @@ namespace Matomo.Mvc5.Tests.Hostile
             from commands in Command.Up(3)
             from nonce in Nonce
             from suppression in Gen.Frequency((4, Gen.Constant(MatomoSuppression.None)), (1, Gen.Constant(MatomoSuppression.InternalAddress)), (1, Gen.Constant(MatomoSuppression.DoNotTrack)))
-            select new PageCase { Site = site, UserId = user, Variables = variables, Dimensions = dimensions, Commands = commands, Nonce = nonce, Suppression = suppression };
-
-        private static readonly Dictionary<int, Snippet> Baselines = new Dictionary<int, Snippet>();
-
-        /// <summary>What the site pushes by itself: the commands of an empty page of the same site.</summary>
-        private static Snippet Baseline(int site)
-        {
-            lock (Baselines)
-            {
-                if (!Baselines.TryGetValue(site, out Snippet s))
-                    Baselines[site] = s = Snippet.Parse(MatomoRenderer.Render(Sites[site].Settings, new MatomoPageData()));
-                return s;
-            }
-        }
+            select new PageCase { SiteIndex = site, UserId = user, Variables = variables, Dimensions = dimensions, Commands = commands, Nonce = nonce, Suppression = suppression };
 
         private static List<object[]> ExpectedPageCommands(PageCase c)
         {
@@ -160,7 +237,8 @@ namespace Matomo.Mvc5.Tests.Hostile
             Nasty.Check(Page, 1500, c =>
             {
                 cases++;
-                MatomoSettings settings = Sites[c.Site].Settings;
+                Site site = Sites[c.SiteIndex];
+                MatomoSettings settings = site.Settings;
                 string html = MatomoRenderer.Render(settings, c.ToPage());
                 string context = c + "\nhtml: " + Nasty.Show(html);
 
@@ -175,15 +253,15 @@ namespace Matomo.Mvc5.Tests.Hostile
                 }
 
                 Snippet snippet = Snippet.Parse(html);
-                bool noscript = settings.RequireConsent != MatomoConsentMode.Tracking;
-                Assert.That(snippet.Structure, Is.EqualTo(noscript ? new[] { "script", "noscript" } : new[] { "script" }), context);
-                Snippet baseline = Baseline(c.Site);
+                string noscript = ExpectedNoscriptSrc(site);
+                Assert.That(snippet.Structure, Is.EqualTo(noscript != null ? new[] { "script", "noscript" } : new[] { "script" }), context);
                 Assert.That(snippet.Script.TextContent, Does.Not.Contain("</"), context);
-                if (noscript) Assert.That(snippet.NoscriptImageSrc, Is.EqualTo(baseline.NoscriptImageSrc), context);
+                Assert.That(snippet.NoscriptImageSrc, Is.EqualTo(noscript), context);
                 Assert.That(snippet.Script.GetAttribute("nonce"), Is.EqualTo(string.IsNullOrEmpty(c.Nonce) ? null : c.Nonce), "script nonce\n" + context);
-                Assert.That(snippet.InsertedScripts.Select(s => s.Src), Is.EqualTo(baseline.InsertedScripts.Select(s => s.Src)), context);
+                Assert.That(snippet.InsertedScripts.Select(s => s.Src), Is.EqualTo(ExpectedScripts(site)), context);
                 Assert.That(snippet.InsertedScripts.Select(s => s.Nonce), Is.All.EqualTo(string.IsNullOrEmpty(c.Nonce) ? null : c.Nonce), "inserted nonce\n" + context);
-                AssertSameCommands(snippet.Commands, ExpectedPageCommands(c).Concat(baseline.Commands).ToList(), context);
+                Assert.That(snippet.TagManagerEvents, Is.EqualTo(site[Keys.ContainerId] != null ? new[] { "mtm.Start" } : new string[0]), context);
+                AssertSameCommands(snippet.Commands, ExpectedPageCommands(c).Concat(ExpectedSiteCommands(site)).ToList(), context);
             });
             Assert.That(cases, Is.EqualTo(1500));
         }
@@ -199,7 +277,7 @@ namespace Matomo.Mvc5.Tests.Hostile
         {
             Nasty.Check(AnyFiniteDouble.ArrayOf(50), 200, values =>
             {
-                var page = new MatomoPageData();
+                var page = new MatomoPage();
                 page.Commands.Add(new MatomoCommand("trackEvent", values.Cast<object>().ToArray()));
                 Snippet snippet = Snippet.Parse(MatomoRenderer.Render(Sites[0].Settings, page));
                 AssertSameCommands(new[] { snippet.Commands[0] }, new[] { new object[] { "trackEvent" }.Concat(values.Cast<object>()).ToArray() }, "doubles");
@@ -214,7 +292,7 @@ namespace Matomo.Mvc5.Tests.Hostile
         {
             Snippet snippet = Snippet.Parse(html);
             Assert.That(snippet.Structure, Is.EqualTo(new[] { "#comment" }), context);
-            MatomoPageData tracked = c.ToPage();
+            MatomoPage tracked = c.ToPage();
             tracked.Suppression = MatomoSuppression.None;
             string notice = c.Suppression == MatomoSuppression.InternalAddress ? MatomoRenderer.InternalAddressComment : MatomoRenderer.DoNotTrackComment;
             string expected = notice.Substring("<!--".Length) + "\n" + MatomoRenderer.Render(settings, tracked) + "\n";

@@ -16,7 +16,7 @@ namespace Matomo.Mvc5.Tests
             MatomoSettings settings = TestSettings.Create((Keys.DomainPath, "matomo.internal.example:8443/analytics"), (Keys.SiteId, "4"),
                 (Keys.ProxyPath, "insights"), (Keys.ProxyTokenAuth, Token), (Keys.TrackerPath, "js/tracker.php"), (Keys.ScriptPath, "js/tracker.js"),
                 (Keys.AdditionalTrackers, "7"));
-            string html = MatomoRenderer.Render(settings, new MatomoPageData());
+            string html = MatomoRenderer.Render(settings, new MatomoPage());
             Snippet s = Snippet.Parse(html);
             Assert.That(s.InsertedScripts.Select(x => x.Src), Is.EqualTo(new[] { "/insights/matomo.js" }));
             Assert.That(s.Commands.Where(c => (string)c[0] == "setTrackerUrl").Select(c => c[1]), Is.EqualTo(new[] { "/insights/matomo.php" }));
@@ -30,13 +30,13 @@ namespace Matomo.Mvc5.Tests
         public void Without_a_domain_path_the_proxy_alone_renders()
         {
             MatomoSettings settings = TestSettings.Create((Keys.SiteId, "4"), (Keys.ProxyPath, "stats/m"), (Keys.ProxyUpstream, "http://10.1.2.3:8080/"));
-            Snippet s = Snippet.Parse(MatomoRenderer.Render(settings, new MatomoPageData()));
+            Snippet s = Snippet.Parse(MatomoRenderer.Render(settings, new MatomoPage()));
             Assert.That(s.InsertedScripts.Select(x => x.Src), Is.EqualTo(new[] { "/stats/m/matomo.js" }));
             Assert.That(s.Html, Does.Not.Contain("10.1.2.3"));
         }
 
         [Test]
         public void Proxy_without_site_id_renders_nothing() =>
-            Assert.That(MatomoRenderer.Render(TestSettings.Create((Keys.ProxyPath, "insights"), (Keys.ProxyUpstream, "http://m/")), new MatomoPageData()), Is.Empty);
+            Assert.That(MatomoRenderer.Render(TestSettings.Create((Keys.ProxyPath, "insights"), (Keys.ProxyUpstream, "http://m/")), new MatomoPage()), Is.Empty);
     }
 }

@@ -7,8 +7,8 @@ namespace Matomo.Mvc5.Tests
 {
     public class RendererTests
     {
-        private static Snippet Render(MatomoSettings settings, MatomoPageData page = null) =>
-            Snippet.Parse(MatomoRenderer.Render(settings, page ?? new MatomoPageData()));
+        private static Snippet Render(MatomoSettings settings, MatomoPage page = null) =>
+            Snippet.Parse(MatomoRenderer.Render(settings, page ?? new MatomoPage()));
 
         [Test]
         public void Minimal_page_pushes_matomos_recommended_commands_and_loads_the_tracker()
@@ -44,7 +44,7 @@ namespace Matomo.Mvc5.Tests
         [Test]
         public void Page_commands_come_in_the_documented_order()
         {
-            var page = new MatomoPageData { UserId = "BDFL" };
+            var page = new MatomoPage { UserId = "BDFL" };
             page.CustomVariables.Add(new CustomVariable(1, "foo", "Sir Lancelot of Camelot"));
             page.CustomVariables.Add(new CustomVariable(3, "spam", "Blue", CustomVariableScope.Visit));
             page.CustomDimensions.Add(new CustomDimension(2, "gold"));
@@ -68,16 +68,16 @@ namespace Matomo.Mvc5.Tests
         [Test]
         public void Settings_without_domain_or_site_render_nothing()
         {
-            Assert.That(MatomoRenderer.Render(TestSettings.Create((Keys.SiteId, "4")), new MatomoPageData()), Is.Empty);
-            Assert.That(MatomoRenderer.Render(TestSettings.Create((Keys.DomainPath, "example.com")), new MatomoPageData()), Is.Empty);
-            Assert.That(MatomoRenderer.Render(TestSettings.Create(), new MatomoPageData()), Is.Empty);
+            Assert.That(MatomoRenderer.Render(TestSettings.Create((Keys.SiteId, "4")), new MatomoPage()), Is.Empty);
+            Assert.That(MatomoRenderer.Render(TestSettings.Create((Keys.DomainPath, "example.com")), new MatomoPage()), Is.Empty);
+            Assert.That(MatomoRenderer.Render(TestSettings.Create(), new MatomoPage()), Is.Empty);
         }
 
         [Test]
         public void Internal_address_comments_out_the_same_snippet()
         {
             MatomoSettings settings = TestSettings.Basic();
-            var page = new MatomoPageData { UserId = "x-->y", Suppression = MatomoSuppression.InternalAddress };
+            var page = new MatomoPage { UserId = "x-->y", Suppression = MatomoSuppression.InternalAddress };
             Snippet s = Render(settings, page);
             Assert.That(s.Structure, Is.EqualTo(new[] { "#comment" }));
             Assert.That(s.Commands, Is.Empty, "nothing runs");
@@ -91,7 +91,7 @@ namespace Matomo.Mvc5.Tests
         [Test]
         public void Do_not_track_comment_says_why()
         {
-            Snippet s = Render(TestSettings.Basic((Keys.RespectDoNotTrack, "true")), new MatomoPageData { Suppression = MatomoSuppression.DoNotTrack });
+            Snippet s = Render(TestSettings.Basic((Keys.RespectDoNotTrack, "true")), new MatomoPage { Suppression = MatomoSuppression.DoNotTrack });
             Assert.That(s.Structure, Is.EqualTo(new[] { "#comment" }));
             Assert.That(s.Comment, Does.Contain("Do Not Track"));
         }
@@ -110,7 +110,7 @@ namespace Matomo.Mvc5.Tests
         [TestCase("]); alert(1); ([")]
         public void Hostile_strings_come_back_exactly_in_both_forms(string evil)
         {
-            var page = new MatomoPageData { UserId = evil };
+            var page = new MatomoPage { UserId = evil };
             page.CustomVariables.Add(new CustomVariable(1, evil, evil, CustomVariableScope.Visit));
             page.CustomDimensions.Add(new CustomDimension(1, evil));
             page.Commands.Add(new MatomoCommand("trackEvent", evil, evil, 1.5, true, null));
@@ -134,7 +134,7 @@ namespace Matomo.Mvc5.Tests
         public void Nonce_goes_on_the_script_element_and_on_the_scripts_it_inserts()
         {
             MatomoSettings settings = TestSettings.Basic((Keys.ContainerId, "aBcD1234"));
-            Snippet s = Render(settings, new MatomoPageData { Nonce = "r4nd\"<om>" });
+            Snippet s = Render(settings, new MatomoPage { Nonce = "r4nd\"<om>" });
             Assert.That(s.Script.GetAttribute("nonce"), Is.EqualTo("r4nd\"<om>"));
             Assert.That(s.InsertedScripts.Select(x => x.Nonce), Is.EqualTo(new[] { "r4nd\"<om>", "r4nd\"<om>" }));
         }
@@ -198,8 +198,8 @@ namespace Matomo.Mvc5.Tests
         public void Rendering_twice_on_one_thread_gives_independent_results()
         {
             MatomoSettings settings = TestSettings.Basic();
-            string a = MatomoRenderer.Render(settings, new MatomoPageData { UserId = "a" });
-            string b = MatomoRenderer.Render(settings, new MatomoPageData { UserId = "b" });
+            string a = MatomoRenderer.Render(settings, new MatomoPage { UserId = "a" });
+            string b = MatomoRenderer.Render(settings, new MatomoPage { UserId = "b" });
             Assert.That(Snippet.Parse(a).Single("setUserId"), Is.EqualTo(new[] { "a" }));
             Assert.That(Snippet.Parse(b).Single("setUserId"), Is.EqualTo(new[] { "b" }));
         }

@@ -17,6 +17,8 @@ namespace Matomo.Mvc5.Tests.Support
         public int AddressReads { get; private set; }
         /// <summary><c>&lt;compilation debug="..."&gt;</c> as the request sees it (false, as in production, unless set).</summary>
         public bool Debug { get; set; }
+        /// <summary>The request's app-relative path (<c>AppRelativeCurrentExecutionFilePath</c>), such as <c>~/Admin/Users</c>.</summary>
+        public string AppRelativePath { get; set; } = "~/";
 
         public static IPrincipal SignedIn(string name) => new GenericPrincipal(new GenericIdentity(name, "Forms"), new string[0]);
         public static IPrincipal Anonymous() => new GenericPrincipal(new GenericIdentity(""), new string[0]);
@@ -25,6 +27,7 @@ namespace Matomo.Mvc5.Tests.Support
         {
             var request = new Mock<HttpRequestBase>();
             request.Setup(r => r.Headers).Returns(Headers);
+            request.Setup(r => r.AppRelativeCurrentExecutionFilePath).Returns(() => AppRelativePath);
             request.Setup(r => r.UserHostAddress).Returns(() =>
             {
                 AddressReads++;

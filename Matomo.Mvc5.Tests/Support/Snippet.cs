@@ -41,6 +41,12 @@ namespace Matomo.Mvc5.Tests.Support
         /// <summary>The scripts the snippet inserted: their src and nonce attribute.</summary>
         public IReadOnlyList<(string Src, string Nonce)> InsertedScripts { get; private set; } = new (string, string)[0];
 
+        /// <summary>The engine the script ran in, or null when there was no script.</summary>
+        private Engine _engine;
+
+        /// <summary>Evaluates <paramref name="expression"/> after the script ran (e.g. <c>typeof _paq[3][3]</c>).</summary>
+        public object Evaluate(string expression) => _engine.Evaluate(expression).ToObject();
+
         /// <summary>Just the command names, in order.</summary>
         public List<string> CommandNames => Commands.Select(c => (string)c[0]).ToList();
 
@@ -93,6 +99,7 @@ namespace Matomo.Mvc5.Tests.Support
                   }
                 };");
             engine.Execute(script);
+            _engine = engine;
             JsValue paq = engine.GetValue("_paq");
             var commands = new List<object[]>();
             if (!paq.IsUndefined())

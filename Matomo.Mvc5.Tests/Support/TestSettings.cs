@@ -1,4 +1,5 @@
 using System.Collections.Specialized;
+using System.Linq;
 
 namespace Matomo.Mvc5.Tests.Support
 {
@@ -12,14 +13,11 @@ namespace Matomo.Mvc5.Tests.Support
             return MatomoSettings.FromAppSettings(collection);
         }
 
+        /// <summary><paramref name="domainPath"/> and <paramref name="siteId"/> (null: unset), plus <paramref name="more"/>.</summary>
+        public static MatomoSettings Site(string domainPath, string siteId, params (string Key, string Value)[] more) =>
+            Create(new[] { (MatomoSettings.Keys.DomainPath, domainPath), (MatomoSettings.Keys.SiteId, siteId) }.Concat(more).ToArray());
+
         /// <summary>matomo.example.com and site 4, plus <paramref name="more"/>.</summary>
-        public static MatomoSettings Basic(params (string Key, string Value)[] more)
-        {
-            var pairs = new (string, string)[more.Length + 2];
-            pairs[0] = (MatomoSettings.Keys.DomainPath, "matomo.example.com");
-            pairs[1] = (MatomoSettings.Keys.SiteId, "4");
-            more.CopyTo(pairs, 2);
-            return Create(pairs);
-        }
+        public static MatomoSettings Basic(params (string Key, string Value)[] more) => Site("matomo.example.com", "4", more);
     }
 }

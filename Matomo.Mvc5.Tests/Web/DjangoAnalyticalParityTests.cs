@@ -13,14 +13,8 @@ namespace Matomo.Mvc5.Tests
     /// </summary>
     public class DjangoAnalyticalParityTests
     {
-        private static MatomoSettings Settings(string domainPath = "example.com", string siteId = "345", params (string, string)[] more)
-        {
-            var pairs = new (string, string)[more.Length + 2];
-            pairs[0] = (Keys.DomainPath, domainPath);
-            pairs[1] = (Keys.SiteId, siteId);
-            more.CopyTo(pairs, 2);
-            return TestSettings.Create(pairs);
-        }
+        private static MatomoSettings Settings(string domainPath = "example.com", string siteId = "345", params (string, string)[] more) =>
+            TestSettings.Site(domainPath, siteId, more);
 
         private static Snippet Render(MatomoSettings settings, ViewDataDictionary viewData = null, FakeHttp http = null) =>
             Snippet.Parse(MatomoHtmlHelperExtensions.Render((http ?? new FakeHttp()).Build(), viewData ?? new ViewDataDictionary(), settings, null));

@@ -226,6 +226,30 @@ namespace Matomo.Mvc5.Tests
         }
 
         [Test]
+        public void An_IPv6_trusted_range_does_not_let_a_direct_IPv4_client_claim_an_internal_address()
+        {
+            _http.RemoteAddress = "203.0.113.5";
+            _http.Headers["X-Forwarded-For"] = "10.0.0.1";
+            Snippet s = Render(TestSettings.Basic((Keys.TrustedProxies, "::/0"), (Keys.InternalIps, "10.0.0.0/8")));
+            Assert.That(s.Structure, Is.EqualTo(new[] { "script", "noscript" }), "tracked: the forged header is not believed");
+            Assert.That(s.CommandNames, Does.Contain("trackPageView"));
+
+            // The other way: a range in the IPv4-mapped block trusts IPv4 proxies, so the header is believed.
+            _http.Items.Clear();
+            Assert.That(Render(TestSettings.Basic((Keys.TrustedProxies, "::ffff:0:0/96"), (Keys.InternalIps, "10.0.0.0/8"))).Structure,
+                Is.EqualTo(new[] { "#comment" }));
+        }
+
+        [Test]
+        public void An_empty_X_Forwarded_For_leaves_the_Forwarded_header_to_decide()
+        {
+            _http.RemoteAddress = "127.0.0.1";
+            _http.Headers["X-Forwarded-For"] = "";
+            _http.Headers["Forwarded"] = "for=192.168.5.5";
+            Assert.That(Render(TestSettings.Basic((Keys.InternalIps, "192.168.0.0/16"))).Structure, Is.EqualTo(new[] { "#comment" }));
+        }
+
+        [Test]
         public void The_modules_verdict_is_used_and_resolution_happens_once_per_request()
         {
             MatomoSettings settings = TestSettings.Basic((Keys.InternalIps, "10.0.0.0/8"));

@@ -6,18 +6,17 @@ namespace Matomo.Mvc5
     /// <summary>Who the client of a request is, as far as Matomo is concerned: its address and whether it is internal.</summary>
     public sealed class MatomoClientInfo
     {
-        private readonly IpAddressValue _address;
-        private readonly bool _known;
+        /// <summary>The resolved address; null when the forwarding chain does not tell it.</summary>
+        private readonly IpAddressValue? _address;
 
-        private MatomoClientInfo(bool known, IpAddressValue address, bool isInternal)
+        private MatomoClientInfo(IpAddressValue? address, bool isInternal)
         {
-            _known = known;
             _address = address;
             IsInternal = isInternal;
         }
 
         /// <summary>The client address, or <c>null</c> when the forwarding chain does not tell it.</summary>
-        public IPAddress Address => _known ? _address.ToIPAddress() : null;
+        public IPAddress Address => _address?.ToIPAddress();
 
         /// <summary>True when the client address lies in the internal IPs: tracking is commented out.</summary>
         public bool IsInternal { get; }
@@ -32,10 +31,10 @@ namespace Matomo.Mvc5
             if (settings == null) throw new ArgumentNullException(nameof(settings));
             bool known = ClientAddressResolver.TryResolve(remoteAddress, xForwardedFor, forwarded, settings.TrustedProxies,
                 settings.ForwardedHeader, out IpAddressValue address);
-            return new MatomoClientInfo(known, address, known && settings.InternalIps.Contains(address));
+            return known ? new MatomoClientInfo(address, settings.InternalIps.Contains(address)) : new MatomoClientInfo(null, false);
         }
 
         /// <inheritdoc />
-        public override string ToString() => (_known ? _address.ToString() : "unknown") + (IsInternal ? " (internal)" : "");
+        public override string ToString() => (_address?.ToString() ?? "unknown") + (IsInternal ? " (internal)" : "");
     }
 }

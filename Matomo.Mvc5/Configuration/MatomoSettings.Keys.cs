@@ -56,6 +56,26 @@ namespace Matomo.Mvc5
             /// <summary>Seconds after which the proxy refreshes its cached tracker script in the background (default 86400).</summary>
             public const string ProxyScriptMaxAgeSeconds = "matomo:ProxyScriptMaxAgeSeconds";
 
+            // ---- The page API's site-wide settings (issue 10) ----
+            /// <summary>Roles (comma-separated) whose signed-in members are not tracked, checked with <c>IPrincipal.IsInRole</c>.</summary>
+            public const string ExcludedRoles = "matomo:ExcludedRoles";
+            /// <summary>App-relative path prefixes such as <c>~/admin</c> under which nothing is tracked.</summary>
+            public const string ExcludedPaths = "matomo:ExcludedPaths";
+            /// <summary>The tracker's cookie domain, such as <c>*.example.com</c>: <c>setCookieDomain</c>.</summary>
+            public const string CookieDomain = "matomo:CookieDomain";
+            /// <summary>The site's domains (and alias domains): <c>setDomains</c>.</summary>
+            public const string Domains = "matomo:Domains";
+            /// <summary><c>true</c> pushes <c>enableCrossDomainLinking</c> (needs <see cref="Domains"/>).</summary>
+            public const string CrossDomainLinking = "matomo:CrossDomainLinking";
+            /// <summary>Seconds the visitor cookie lives: <c>setVisitorCookieTimeout</c>.</summary>
+            public const string VisitorCookieTimeout = "matomo:VisitorCookieTimeout";
+            /// <summary><c>true</c> pushes <c>setSecureCookie</c>.</summary>
+            public const string SecureCookie = "matomo:SecureCookie";
+            /// <summary><c>Lax</c>, <c>Strict</c> or <c>None</c>: <c>setCookieSameSite</c>.</summary>
+            public const string CookieSameSite = "matomo:CookieSameSite";
+            /// <summary><c>true</c> pushes <c>enableJSErrorTracking</c>.</summary>
+            public const string EnableJSErrorTracking = "matomo:EnableJSErrorTracking";
+
             /// <summary>Every key above, read from the constants themselves.</summary>
             internal static readonly string[] All = typeof(Keys).GetFields(BindingFlags.Public | BindingFlags.Static)
                 .Where(f => f.IsLiteral && f.FieldType == typeof(string))

@@ -19,7 +19,12 @@ namespace Matomo.Mvc5
             IpRangeList trustedProxies, ForwardedHeaderKind forwardedHeader, string nonceItemKey,
             MatomoConsentMode requireConsent, bool respectDoNotTrack, bool enableLinkTracking, int heartBeatSeconds,
             bool useHttps, string trackerPath, string scriptPath, IReadOnlyList<MatomoAdditionalTracker> additionalTrackers,
-            string containerId, MatomoProxySettings proxy = null)
+            string containerId,
+            // the page API's site-wide settings (issue 10)
+            IReadOnlyList<string> excludedRoles, IReadOnlyList<string> excludedPaths, string cookieDomain,
+            IReadOnlyList<string> domains, bool crossDomainLinking, int? visitorCookieTimeout, bool secureCookie,
+            MatomoSameSite? cookieSameSite, bool enableJSErrorTracking,
+            MatomoProxySettings proxy = null)
         {
             Proxy = proxy;
             DomainPath = domainPath;
@@ -39,6 +44,15 @@ namespace Matomo.Mvc5
             ScriptPath = scriptPath;
             AdditionalTrackers = additionalTrackers;
             ContainerId = containerId;
+            ExcludedRoles = excludedRoles;
+            ExcludedPaths = excludedPaths;
+            CookieDomain = cookieDomain;
+            Domains = domains;
+            CrossDomainLinking = crossDomainLinking;
+            VisitorCookieTimeout = visitorCookieTimeout;
+            SecureCookie = secureCookie;
+            CookieSameSite = cookieSameSite;
+            EnableJSErrorTracking = enableJSErrorTracking;
         }
 
         /// <summary>
@@ -112,6 +126,36 @@ namespace Matomo.Mvc5
 
         /// <summary><c>matomo:ContainerId</c>, or <c>null</c>.</summary>
         public string ContainerId { get; }
+
+        // ---- the page API's site-wide settings (issue 10) ----
+
+        /// <summary><c>matomo:ExcludedRoles</c>: signed-in members of these roles are not tracked (empty: none).</summary>
+        public IReadOnlyList<string> ExcludedRoles { get; }
+
+        /// <summary><c>matomo:ExcludedPaths</c>: app-relative prefixes such as <c>~/admin</c>, without a trailing
+        /// slash, under which nothing is tracked (empty: none).</summary>
+        public IReadOnlyList<string> ExcludedPaths { get; }
+
+        /// <summary><c>matomo:CookieDomain</c> (<c>setCookieDomain</c>), or <c>null</c>.</summary>
+        public string CookieDomain { get; }
+
+        /// <summary><c>matomo:Domains</c> (<c>setDomains</c>; empty: not pushed).</summary>
+        public IReadOnlyList<string> Domains { get; }
+
+        /// <summary><c>matomo:CrossDomainLinking</c> (<c>enableCrossDomainLinking</c>).</summary>
+        public bool CrossDomainLinking { get; }
+
+        /// <summary><c>matomo:VisitorCookieTimeout</c> in seconds (<c>setVisitorCookieTimeout</c>), or <c>null</c> for Matomo's default.</summary>
+        public int? VisitorCookieTimeout { get; }
+
+        /// <summary><c>matomo:SecureCookie</c> (<c>setSecureCookie</c>).</summary>
+        public bool SecureCookie { get; }
+
+        /// <summary><c>matomo:CookieSameSite</c> (<c>setCookieSameSite</c>), or <c>null</c> for Matomo's default (Lax).</summary>
+        public MatomoSameSite? CookieSameSite { get; }
+
+        /// <summary><c>matomo:EnableJSErrorTracking</c> (<c>enableJSErrorTracking</c>).</summary>
+        public bool EnableJSErrorTracking { get; }
 
         /// <summary>The URL prefix of the Matomo server: <c>//DomainPath/</c> or <c>https://DomainPath/</c>.</summary>
         public string BaseUrl => DomainPath == null ? null : UrlFor(DomainPath);

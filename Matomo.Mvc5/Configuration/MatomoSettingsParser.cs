@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Keys = Matomo.Mvc5.MatomoSettings.Keys;
 
@@ -73,7 +71,102 @@ namespace Matomo.Mvc5
                 scriptPath: ParseRelativePath(Keys.ScriptPath, Get(Keys.ScriptPath)) ?? "matomo.js",
                 additionalTrackers: ParseAdditionalTrackers(Get(Keys.AdditionalTrackers)),
                 containerId: ParseContainerId(Get(Keys.ContainerId)),
+                // the page API's site-wide settings (issue 10)
+                excludedRoles: ParseRoles(Get(Keys.ExcludedRoles)),
+                excludedPaths: ParseExcludedPaths(Get(Keys.ExcludedPaths)),
+                cookieDomain: ParseCookieDomain(Get(Keys.CookieDomain)),
+                domains: ParseDomains(Get(Keys.Domains)),
+                crossDomainLinking: ParseCrossDomainLinking(Get(Keys.CrossDomainLinking), Get(Keys.Domains) != null),
+                visitorCookieTimeout: ParseWholeNumber(Keys.VisitorCookieTimeout, Get(Keys.VisitorCookieTimeout), 1, int.MaxValue,
+                    "a whole number of seconds of 1 or more, such as 33955200 (13 months, Matomo's default)"),
+                secureCookie: ParseBool(Keys.SecureCookie, Get(Keys.SecureCookie), false),
+                cookieSameSite: ParseSameSite(Get(Keys.CookieSameSite), ParseBool(Keys.SecureCookie, Get(Keys.SecureCookie), false)),
+                enableJSErrorTracking: ParseBool(Keys.EnableJSErrorTracking, Get(Keys.EnableJSErrorTracking), false),
                 proxy: ParseProxy(Get, domainPath));
+        }
+
+        // ---- the page API's site-wide settings (issue 10) ----
+
+        private const string RolesForm = "role names separated by commas, such as Administrators, Content Editors";
+        private const string ExcludedPathsForm =
+            "app-relative path prefixes starting with ~/, separated by commas or spaces, without query, '..' or backslashes, such as ~/admin, ~/internal/reports";
+        private const string CookieDomainForm = "a domain, optionally with a leading *. or ., such as *.example.com";
+        private const string DomainsForm =
+            "domains separated by commas or spaces, each optionally with a leading *. and a path, such as *.example.com, shop.example.org/store";
+
+        private static readonly Regex HostRegex = new Regex(
+            @"^[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*\z", RegexOptions.CultureInvariant);
+        private static readonly Regex DomainRegex = new Regex(
+            @"^(?:\*\.)?[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*(?:/[A-Za-z0-9._~%!$()*+,;=@-]*)*\z",
+            RegexOptions.CultureInvariant);
+        private static readonly Regex ExcludedPathRegex = new Regex(@"^~(?:/[A-Za-z0-9._~%!$()*+,;=@-]+)*/?\z", RegexOptions.CultureInvariant);
+        private static readonly IReadOnlyList<string> None = new string[0];
+
+        /// <summary>Comma-separated (role names may hold spaces); each trimmed, none empty or holding control characters.</summary>
+        private static IReadOnlyList<string> ParseRoles(string value)
+        {
+            if (value == null) return None;
+            var roles = new List<string>();
+            foreach (string part in value.Split(','))
+            {
+                string role = part.Trim();
+                if (role.Length == 0 || role.Any(char.IsControl)) throw new MatomoConfigurationException(Keys.ExcludedRoles, value, RolesForm);
+                roles.Add(role);
+            }
+            return roles.AsReadOnly();
+        }
+
+        /// <summary><c>~/admin</c>, <c>~/admin/</c> (kept without the trailing slash) or <c>~/</c> (the whole site).</summary>
+        private static IReadOnlyList<string> ParseExcludedPaths(string value)
+        {
+            var paths = new List<string>();
+            foreach (string entry in ListSyntax.Split(value))
+            {
+                if (!ExcludedPathRegex.IsMatch(entry) || entry.Split('/').Any(segment => segment == "." || segment == ".."))
+                    throw new MatomoConfigurationException(Keys.ExcludedPaths, value, ExcludedPathsForm + " ('" + entry + "' is not)");
+                paths.Add(entry.Length > 2 ? entry.TrimEnd('/') : "~/");
+            }
+            return paths.AsReadOnly();
+        }
+
+        private static string ParseCookieDomain(string value)
+        {
+            if (value == null) return null;
+            string host = value.StartsWith("*.", StringComparison.Ordinal) ? value.Substring(2) : value.StartsWith(".", StringComparison.Ordinal) ? value.Substring(1) : value;
+            if (!HostRegex.IsMatch(host)) throw new MatomoConfigurationException(Keys.CookieDomain, value, CookieDomainForm);
+            return value;
+        }
+
+        private static IReadOnlyList<string> ParseDomains(string value)
+        {
+            var domains = new List<string>();
+            foreach (string entry in ListSyntax.Split(value))
+            {
+                if (!DomainRegex.IsMatch(entry) || entry.Split('/').Any(segment => segment == "." || segment == ".."))
+                    throw new MatomoConfigurationException(Keys.Domains, value, DomainsForm + " ('" + entry + "' is not)");
+                domains.Add(entry);
+            }
+            return domains.AsReadOnly();
+        }
+
+        private static bool ParseCrossDomainLinking(string value, bool hasDomains)
+        {
+            bool enabled = ParseBool(Keys.CrossDomainLinking, value, false);
+            if (enabled && !hasDomains)
+                throw new MatomoConfigurationException(Keys.CrossDomainLinking, value,
+                    "true only together with matomo:Domains, the domains between which links carry the visitor (or false)");
+            return enabled;
+        }
+
+        private static MatomoSameSite? ParseSameSite(string value, bool secureCookie)
+        {
+            if (value == null) return null;
+            MatomoSameSite sameSite = ParseChoice(Keys.CookieSameSite, value, MatomoSameSite.Lax,
+                new[] { "Lax", "Strict", "None" }, new[] { MatomoSameSite.Lax, MatomoSameSite.Strict, MatomoSameSite.None });
+            if (sameSite == MatomoSameSite.None && !secureCookie)
+                throw new MatomoConfigurationException(Keys.CookieSameSite, value,
+                    "Lax, Strict or None; None only together with matomo:SecureCookie true (browsers refuse SameSite=None cookies that are not secure)");
+            return sameSite;
         }
 
         /// <summary>The <c>matomo:Proxy*</c> keys; null when <c>matomo:ProxyPath</c> is unset.</summary>
@@ -101,11 +194,18 @@ namespace Matomo.Mvc5
 
         private static Uri ParseUpstream(string value)
         {
-            if (!Uri.TryCreate(value, UriKind.Absolute, out Uri uri)
-                || uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps || uri.Host.Length == 0
-                || uri.UserInfo.Length > 0 || uri.Query.Length > 0 || value.IndexOf('#') >= 0)
-                throw new MatomoConfigurationException(Keys.ProxyUpstream, value, UpstreamForm);
-            return uri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? uri : new Uri(uri.AbsoluteUri + "/");
+            try
+            {
+                if (Uri.TryCreate(value, UriKind.Absolute, out Uri uri)
+                    && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0
+                    && uri.UserInfo.Length == 0 && uri.Query.Length == 0 && value.IndexOf('#') < 0)
+                    return uri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? uri : new Uri(uri.AbsoluteUri + "/");
+            }
+            catch (UriFormatException)
+            {
+                // Uri.TryCreate takes some values (a broken escape before a surrogate pair) that AbsoluteUri then throws on.
+            }
+            throw new MatomoConfigurationException(Keys.ProxyUpstream, value, UpstreamForm);
         }
 
         /// <summary>Printable token characters only (Matomo's tokens are hex), at most 256.</summary>
@@ -133,7 +233,9 @@ namespace Matomo.Mvc5
             Match m = DomainPathRegex.Match(value);
             if (!m.Success) return false;
             Group v6 = m.Groups["v6"];
-            if (v6.Success && !(IPAddress.TryParse(v6.Value, out IPAddress literal) && literal.AddressFamily == AddressFamily.InterNetworkV6))
+            // The address rules of every other setting (no leading zeros in an embedded dotted quad, as browsers' URL
+            // parsers refuse them too); brackets hold IPv6 text only.
+            if (v6.Success && !(v6.Value.IndexOf(':') >= 0 && IpAddressValue.TryParse(v6.Value, out _)))
                 return false;
             Group port = m.Groups["port"];
             if (port.Success && !(ListSyntax.TryParseNatural(port.Value, out int p) && p >= 1 && p <= 65535)) return false;

@@ -172,24 +172,17 @@ namespace Matomo.Mvc5
                 if (c != '\\') { sb.Append(c); continue; }
                 if (i >= s.Length) throw Bad();
                 char e = s[i++];
-                switch (e)
+                // The escapes JSON allows: \" \\ \/ \b \f \n \r \t and \uXXXX.
+                int simple = "\"\\/bfnrt".IndexOf(e);
+                if (simple >= 0)
                 {
-                    case '"': sb.Append('"'); break;
-                    case '\\': sb.Append('\\'); break;
-                    case '/': sb.Append('/'); break;
-                    case 'b': sb.Append('\b'); break;
-                    case 'f': sb.Append('\f'); break;
-                    case 'n': sb.Append('\n'); break;
-                    case 'r': sb.Append('\r'); break;
-                    case 't': sb.Append('\t'); break;
-                    case 'u':
-                        if (i + 4 > s.Length || !int.TryParse(s.Substring(i, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int code))
-                            throw Bad();
-                        sb.Append((char)code);
-                        i += 4;
-                        break;
-                    default: throw Bad();
+                    sb.Append("\"\\/\b\f\n\r\t"[simple]);
+                    continue;
                 }
+                if (e != 'u' || i + 4 > s.Length || !int.TryParse(s.Substring(i, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int code))
+                    throw Bad();
+                sb.Append((char)code);
+                i += 4;
             }
         }
 

@@ -38,6 +38,15 @@ namespace Matomo.Mvc5
             return this;
         }
 
+        public CharBuffer Append(CharBuffer other)
+        {
+            int n = other._length;
+            if (_length + n > _chars.Length) Grow(n);
+            Array.Copy(other._chars, 0, _chars, _length, n);
+            _length += n;
+            return this;
+        }
+
         /// <summary>Makes room for <paramref name="count"/> more characters and returns the array to write them into
         /// from <see cref="Length"/> on; <see cref="Advance"/> commits them.</summary>
         public char[] Reserve(int count)

@@ -15,6 +15,15 @@ namespace Matomo.Mvc5
             Value = value;
         }
 
+        /// <summary>Appends the statement <c>_paq.push(["setCustomDimension", id, "value"]);</c>.</summary>
+        internal void AppendTo(CharBuffer output)
+        {
+            output.Append("_paq.push([\"setCustomDimension\", ");
+            JavaScriptEncoder.AppendInteger(output, Id);
+            JavaScriptEncoder.AppendArgument(output, Value);
+            output.Append("]);\n");
+        }
+
         /// <summary>The dimension id.</summary>
         public int Id { get; }
 

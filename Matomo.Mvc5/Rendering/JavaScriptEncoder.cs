@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 
 namespace Matomo.Mvc5
@@ -102,12 +103,12 @@ namespace Matomo.Mvc5
                 case ushort _:
                 case uint _:
                 case ulong _:
-                case decimal _:
                     output.Append(((IFormattable)value).ToString(null, CultureInfo.InvariantCulture)); return true;
+                case decimal m: AppendDecimal(output, m); return true;
                 case float f when !float.IsNaN(f) && !float.IsInfinity(f):
                     output.Append(RoundTrip(f)); return true;
                 case double d when !double.IsNaN(d) && !double.IsInfinity(d):
-                    output.Append(RoundTrip(d)); return true;
+                    AppendDouble(output, d); return true;
                 case float _:
                 case double _:
                     error = "a number must be finite, but was " + Convert.ToString(value, CultureInfo.InvariantCulture);
@@ -145,6 +146,66 @@ namespace Matomo.Mvc5
             int divisor = 1;
             while (value / divisor >= 10) divisor *= 10;
             for (; divisor > 0; divisor /= 10) output.Append((char)('0' + value / divisor % 10));
+        }
+
+        /// <summary>The invariant form with no exponent and no trailing zeros: 12.5, 0.07, 1000.</summary>
+        private const string DecimalFormat = "0.############################";
+
+        /// <summary>
+        /// Appends a decimal as a JavaScript number: invariant digits and point whatever the current culture, no
+        /// trailing zeros (12.50m is 12.5), and 0 for negative zero.
+        /// </summary>
+        public static void AppendDecimal(CharBuffer output, decimal value)
+        {
+            int[] bits = decimal.GetBits(value);
+            if (bits[2] != 0 || bits[1] < 0)
+            {
+                // More than 63 bits of digits: rare enough for the formatter (whose custom formats are slow on Mono).
+                output.Append(value == 0m ? "0" : value.ToString(DecimalFormat, CultureInfo.InvariantCulture));
+                return;
+            }
+            long unscaled = (long)bits[1] << 32 | (uint)bits[0];
+            int scale = (bits[3] >> 16) & 0xFF;
+            while (scale > 0 && unscaled % 10 == 0)
+            {
+                unscaled /= 10;
+                scale--;
+            }
+            bool negative = bits[3] < 0 && unscaled != 0;
+            int digits = 1;
+            for (long rest = unscaled / 10; rest > 0; rest /= 10) digits++;
+            int length = (negative ? 1 : 0) + Math.Max(1, digits - scale) + (scale > 0 ? scale + 1 : 0);
+            char[] buffer = output.Reserve(length);
+            int pos = output.Length + length;
+            for (int i = 0; i < scale; i++)
+            {
+                buffer[--pos] = (char)('0' + unscaled % 10);
+                unscaled /= 10;
+            }
+            if (scale > 0) buffer[--pos] = '.';
+            do
+            {
+                buffer[--pos] = (char)('0' + unscaled % 10);
+                unscaled /= 10;
+            } while (unscaled > 0);
+            if (negative) buffer[--pos] = '-';
+            output.Advance(length);
+        }
+
+        /// <summary>Appends a finite double as a JavaScript number that reads back as the same double.</summary>
+        /// <exception cref="ArgumentException">It is NaN or infinite (checked where it entered: a defect).</exception>
+        public static void AppendDouble(CharBuffer output, double value)
+        {
+            if (double.IsNaN(value) || double.IsInfinity(value)) throw new ArgumentException("a number must be finite", nameof(value));
+            output.Append(RoundTrip(value));
+        }
+
+        /// <summary>Appends a JavaScript array of string literals: <c>["a", "b"]</c>.</summary>
+        public static void AppendStringArray(CharBuffer output, IReadOnlyList<string> values)
+        {
+            output.Append('[');
+            for (int i = 0; i < values.Count; i++) AppendString(output, values[i], i > 0);
+            output.Append(']');
         }
 
         /// <summary>Returns <paramref name="value"/> as a JavaScript string literal.</summary>

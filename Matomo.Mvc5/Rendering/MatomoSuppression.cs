@@ -9,5 +9,11 @@ namespace Matomo.Mvc5
         InternalAddress,
         /// <summary>The browser sent <c>DNT: 1</c> or <c>Sec-GPC: 1</c> and <c>matomo:RespectDoNotTrack</c> is true.</summary>
         DoNotTrack,
+        /// <summary>
+        /// The site excluded this request: <see cref="MatomoPage.Exclude"/>, the <c>[MatomoExclude]</c> attribute,
+        /// <c>matomo:ExcludedRoles</c> or <c>matomo:ExcludedPaths</c>. The comment gives the reason and the snippet
+        /// carries no user id.
+        /// </summary>
+        Excluded,
     }
 }

@@ -5,15 +5,19 @@ namespace Matomo.Mvc5
 {
     /// <summary>
     /// The snippet of one <see cref="MatomoSettings"/>, built once by <see cref="MatomoRenderer"/>: constant text with
-    /// three kinds of slot filled per request (the nonce attribute, the page's commands, and the nonce of the scripts
-    /// the snippet inserts).
+    /// four kinds of slot filled per request (the nonce attribute, the page's state-setting commands, the page view with
+    /// the page's tracking commands, and the nonce of the scripts the snippet inserts).
     /// </summary>
     internal sealed class SnippetTemplate
     {
-        private enum Slot { None, NonceAttribute, PageCommands, NonceStatement }
+        private enum Slot { None, NonceAttribute, PageCommands, PageView, NonceStatement }
 
         private readonly string[] _parts;
         private readonly Slot[] _slots;
+
+        /// <summary>The same template for a page without a nonce: the parts around the (empty) nonce slots are one.</summary>
+        private readonly string[] _partsWithoutNonce;
+        private readonly Slot[] _slotsWithoutNonce;
 
         /// <summary>Builds the template of <paramref name="settings"/>, which must be enabled.</summary>
         public SnippetTemplate(MatomoSettings settings)
@@ -23,19 +27,35 @@ namespace Matomo.Mvc5
             builder.Write(settings);
             _parts = builder.Parts.ToArray();
             _slots = builder.Slots.ToArray();
+            var parts = new List<string>();
+            var slots = new List<Slot>();
+            string pending = "";
+            for (int i = 0; i < _parts.Length; i++)
+            {
+                pending += _parts[i];
+                if (_slots[i] == Slot.NonceAttribute || _slots[i] == Slot.NonceStatement) continue;
+                parts.Add(pending);
+                slots.Add(_slots[i]);
+                pending = "";
+            }
+            _partsWithoutNonce = parts.ToArray();
+            _slotsWithoutNonce = slots.ToArray();
         }
 
         /// <summary>The settings this template was built from.</summary>
         public MatomoSettings Settings { get; }
 
-        /// <summary>Writes the snippet for <paramref name="page"/>.</summary>
-        public void Write(CharBuffer output, MatomoPageData page)
+        /// <summary>Writes the snippet of <paramref name="input"/>.</summary>
+        public void Write(CharBuffer output, in SnippetInput input)
         {
-            string nonce = string.IsNullOrEmpty(page.Nonce) ? null : page.Nonce;
-            for (int i = 0; i < _parts.Length; i++)
+            bool withPageView = Settings.SiteId != null;
+            string nonce = input.Nonce;
+            string[] parts = nonce == null ? _partsWithoutNonce : _parts;
+            Slot[] slots = nonce == null ? _slotsWithoutNonce : _slots;
+            for (int i = 0; i < parts.Length; i++)
             {
-                output.Append(_parts[i]);
-                switch (_slots[i])
+                output.Append(parts[i]);
+                switch (slots[i])
                 {
                     case Slot.NonceAttribute when nonce != null:
                         output.Append(" nonce=\"");
@@ -48,7 +68,10 @@ namespace Matomo.Mvc5
                         output.Append(");");
                         break;
                     case Slot.PageCommands:
-                        MatomoRenderer.WritePageCommands(output, page);
+                        MatomoRenderer.WritePageCommands(output, input);
+                        break;
+                    case Slot.PageView:
+                        MatomoRenderer.WritePageView(output, input.Page, withPageView);
                         break;
                 }
             }
@@ -77,10 +100,19 @@ namespace Matomo.Mvc5
                 if (s.RequireConsent == MatomoConsentMode.Tracking) Push("requireConsent");
                 if (s.RequireConsent == MatomoConsentMode.Cookies) Push("requireCookieConsent");
                 if (s.RespectDoNotTrack) Push("setDoNotTrack", true);
+                // Cookie and domain settings, before the page view as Matomo's own tracking-code generator puts them.
+                if (s.CookieDomain != null) Push("setCookieDomain", s.CookieDomain);
+                if (s.Domains.Count > 0) Push("setDomains", new Code(StringArray(s.Domains)));
+                if (s.CrossDomainLinking) Push("enableCrossDomainLinking");
+                if (s.VisitorCookieTimeout != null) Push("setVisitorCookieTimeout", s.VisitorCookieTimeout.Value);
+                if (s.SecureCookie) Push("setSecureCookie", true);
+                if (s.CookieSameSite != null) Push("setCookieSameSite", s.CookieSameSite.Value.ToString());
+                if (s.EnableJSErrorTracking) Push("enableJSErrorTracking");
+                // trackPageView (or the page's trackSiteSearch), then the page's tracking commands.
+                Cut(Slot.PageView);
                 if (s.SiteId != null)
                 {
                     string siteId = s.SiteId.Value.ToString(CultureInfo.InvariantCulture);
-                    Push("trackPageView");
                     if (s.EnableLinkTracking) Push("enableLinkTracking");
                     if (s.HeartBeatSeconds > 0) Push("enableHeartBeatTimer", s.HeartBeatSeconds);
                     _text.Append("(function() {\nvar u=").Append(baseUrl).Append(";\n");
@@ -132,6 +164,13 @@ namespace Matomo.Mvc5
                     else JavaScriptEncoder.AppendValue(_text, a);
                 }
                 _text.Append("]);\n");
+            }
+
+            private static string StringArray(IReadOnlyList<string> values)
+            {
+                var text = new CharBuffer();
+                JavaScriptEncoder.AppendStringArray(text, values);
+                return text.ToString();
             }
 
             private void LoadScript(string urlExpression)

@@ -15,6 +15,11 @@ namespace Matomo.Mvc5
     /// </summary>
     public static class MatomoViewData
     {
+        /// <summary>The entries, in the order of <see cref="Entry"/>; looked up by length first, then case-insensitively.</summary>
+        private static readonly string[] EntryNames = { Variables, Identity, AnalyticalIdentity, Dimensions, Commands };
+        private static readonly int ShortestName = EntryNames.Min(n => n.Length), LongestName = EntryNames.Max(n => n.Length);
+        private enum Entry { Variables, Identity, AnalyticalIdentity, Dimensions, Commands }
+
         /// <summary>Custom variables: a sequence of <c>(index, name, value[, scope])</c>.</summary>
         public const string Variables = "matomo_vars";
         /// <summary>The Matomo user id; present with a null value: no user id.</summary>
@@ -26,27 +31,23 @@ namespace Matomo.Mvc5
         /// <summary>Commands pushed before <c>trackPageView</c>: <see cref="MatomoCommand"/>s or <c>object[]</c> of method and arguments.</summary>
         public const string Commands = "matomo_commands";
 
+        // The forms each entry takes, for the messages that say what was expected.
         private const string VariableForm = "(index, name, value[, scope]) with an integer index of 1 or more, string name and value, and scope \"page\" or \"visit\"";
         private const string DimensionForm = "an IDictionary<int,string> or a sequence of (id, value) pairs with an integer id of 1 or more and a string value";
         private const string CommandForm = "a sequence of MatomoCommand or object[] { method, arguments... } with a method name such as \"trackEvent\" and string, number, boolean or null arguments";
 
-        /// <summary>The entries, in the order of <see cref="Entry"/>; looked up by length first, then case-insensitively.</summary>
-        private static readonly string[] EntryNames = { Variables, Identity, AnalyticalIdentity, Dimensions, Commands };
-        private static readonly int ShortestName = EntryNames.Min(n => n.Length), LongestName = EntryNames.Max(n => n.Length);
-        private enum Entry { Variables, Identity, AnalyticalIdentity, Dimensions, Commands }
-
         private static readonly ConcurrentDictionary<Type, Func<object, object[]>> PartReaders = new ConcurrentDictionary<Type, Func<object, object[]>>();
 
         /// <summary>
-        /// Reads every entry of <paramref name="viewData"/> into <paramref name="page"/> in one pass, and tells whether
-        /// an identity entry was present (then it decides the user id, even when it is null).
+        /// Reads every entry of <paramref name="viewData"/> into <paramref name="page"/> in one pass. An identity entry,
+        /// when present, sets the page's <see cref="MatomoPage.UserId"/> (even to null), which then decides the user id.
         /// </summary>
         /// <exception cref="MatomoViewDataException">An entry is malformed.</exception>
-        internal static bool ReadInto(IDictionary<string, object> viewData, MatomoPageData page)
+        internal static void ReadInto(IDictionary<string, object> viewData, MatomoPage page)
         {
             object variables = null, dimensions = null, commands = null, identity = null, analyticalIdentity = null;
             bool hasIdentity = false, hasAnalyticalIdentity = false;
-            if (viewData.Count == 0) return false;
+            if (viewData.Count == 0) return;
             foreach (KeyValuePair<string, object> pair in viewData)
             {
                 string key = pair.Key;
@@ -69,9 +70,7 @@ namespace Matomo.Mvc5
             if (variables != null) ReadVariables(variables, page.VariableList);
             if (dimensions != null) ReadDimensions(dimensions, page.DimensionList);
             if (commands != null) ReadCommands(commands, page.CommandList);
-            if (hasIdentity) page.UserId = ReadIdentity(identity);
-            else if (hasAnalyticalIdentity) page.UserId = ReadIdentity(analyticalIdentity);
-            return hasIdentity || hasAnalyticalIdentity;
+            if (hasIdentity || hasAnalyticalIdentity) page.UserId = ReadIdentity(hasIdentity ? identity : analyticalIdentity);
         }
 
         /// <summary>Reads <c>matomo_vars</c> into <paramref name="target"/>.</summary>
@@ -88,32 +87,51 @@ namespace Matomo.Mvc5
 
         private static CustomVariable ToVariable(object item, int position)
         {
-            object[] parts = Parts(item);
-            string Fail(string what) => $"item {position} ({Describe(item)}): {what}; expected {VariableForm}";
-            if (parts == null || parts.Length < 3 || parts.Length > 4)
-                throw new MatomoViewDataException(Variables, Fail(parts == null ? "not a tuple or array" : $"has {parts.Length} parts"));
-            if (!TryInteger(parts[0], out int index) || index < 1)
-                throw new MatomoViewDataException(Variables, Fail($"the index {Describe(parts[0])} is not an integer of 1 or more"));
-            if (!(parts[1] is string name))
-                throw new MatomoViewDataException(Variables, Fail($"the name {Describe(parts[1])} is not a string"));
-            if (!(parts[2] is string text))
-                throw new MatomoViewDataException(Variables, Fail($"the value {Describe(parts[2])} is not a string"));
-            var scope = CustomVariableScope.Page;
-            if (parts.Length == 4)
+            // The common shapes are read without an array or boxing; every shape then meets the same checks, in Variable.
+            switch (item)
             {
-                if ("page".Equals(parts[3] as string, StringComparison.OrdinalIgnoreCase)) scope = CustomVariableScope.Page;
-                else if ("visit".Equals(parts[3] as string, StringComparison.OrdinalIgnoreCase)) scope = CustomVariableScope.Visit;
-                else if (parts[3] is CustomVariableScope s && (s == CustomVariableScope.Page || s == CustomVariableScope.Visit)) scope = s;
-                else throw new MatomoViewDataException(Variables, Fail($"the scope {Describe(parts[3])} is not \"page\" or \"visit\""));
+                case Tuple<int, string, string> t: return Variable(item, position, t.Item1, t.Item2, t.Item3, false, null);
+                case Tuple<int, string, string, string> t: return Variable(item, position, t.Item1, t.Item2, t.Item3, true, t.Item4);
             }
-            return new CustomVariable(index, name, text, scope);
+            object[] parts = Parts(item);
+            if (parts == null || parts.Length < 3 || parts.Length > 4)
+                throw VariableError(item, position, parts == null ? "not a tuple or array" : $"has {parts.Length} parts");
+            if (!TryInteger(parts[0], out int index))
+                throw VariableError(item, position, $"the index {Describe(parts[0])} is not an integer of 1 or more");
+            return Variable(item, position, index, parts[1], parts[2], parts.Length == 4, parts.Length == 4 ? parts[3] : null);
         }
+
+        /// <summary>The checks every form of a custom variable meets.</summary>
+        private static CustomVariable Variable(object item, int position, int index, object name, object value, bool hasScope, object scope)
+        {
+            if (index < 1) throw VariableError(item, position, $"the index {index} is not an integer of 1 or more");
+            if (!(name is string nameText)) throw VariableError(item, position, $"the name {Describe(name)} is not a string");
+            if (!(value is string valueText)) throw VariableError(item, position, $"the value {Describe(value)} is not a string");
+            var scopeValue = CustomVariableScope.Page;
+            if (hasScope)
+            {
+                if ("page".Equals(scope as string, StringComparison.OrdinalIgnoreCase)) scopeValue = CustomVariableScope.Page;
+                else if ("visit".Equals(scope as string, StringComparison.OrdinalIgnoreCase)) scopeValue = CustomVariableScope.Visit;
+                else if (scope is CustomVariableScope s && (s == CustomVariableScope.Page || s == CustomVariableScope.Visit)) scopeValue = s;
+                else throw VariableError(item, position, $"the scope {Describe(scope)} is not \"page\" or \"visit\"");
+            }
+            return new CustomVariable(index, nameText, valueText, scopeValue);
+        }
+
+        private static MatomoViewDataException VariableError(object item, int position, string what) =>
+            new MatomoViewDataException(Variables, $"item {position} ({Describe(item)}): {what}; expected {VariableForm}");
 
         /// <summary>Reads <c>matomo_dimensions</c> into <paramref name="target"/>.</summary>
         /// <exception cref="MatomoViewDataException">The value or one of its items is malformed.</exception>
         public static void ReadDimensions(object value, ICollection<CustomDimension> target)
         {
             int position = 0;
+            if (value is Dictionary<int, string> typed)
+            {
+                // The common form, read without boxing; the same checks as any other.
+                foreach (KeyValuePair<int, string> pair in typed) target.Add(Dimension(pair.Key, pair.Value, ++position));
+                return;
+            }
             if (value is IDictionary dictionary)
             {
                 IDictionaryEnumerator e = dictionary.GetEnumerator();
@@ -133,13 +151,20 @@ namespace Matomo.Mvc5
 
         private static CustomDimension ToDimension(object id, object value, int position)
         {
-            string Fail(string what) => $"item {position} ({Describe(id)}, {Describe(value)}): {what}; expected {DimensionForm}";
-            if (!TryInteger(id, out int number) || number < 1)
-                throw new MatomoViewDataException(Dimensions, Fail($"the id {Describe(id)} is not an integer of 1 or more"));
-            if (value != null && !(value is string))
-                throw new MatomoViewDataException(Dimensions, Fail($"the value {Describe(value)} is not a string"));
-            return new CustomDimension(number, (string)value);
+            if (!TryInteger(id, out int number)) throw DimensionError(id, value, position, $"the id {Describe(id)} is not an integer of 1 or more");
+            return Dimension(number, value, position);
         }
+
+        /// <summary>The checks every form of a custom dimension meets.</summary>
+        private static CustomDimension Dimension(int id, object value, int position)
+        {
+            if (id < 1) throw DimensionError(id, value, position, $"the id {Describe(id)} is not an integer of 1 or more");
+            if (value != null && !(value is string)) throw DimensionError(id, value, position, $"the value {Describe(value)} is not a string");
+            return new CustomDimension(id, (string)value);
+        }
+
+        private static MatomoViewDataException DimensionError(object id, object value, int position, string what) =>
+            new MatomoViewDataException(Dimensions, $"item {position} ({Describe(id)}, {Describe(value)}): {what}; expected {DimensionForm}");
 
         /// <summary>Reads <c>matomo_commands</c> into <paramref name="target"/>.</summary>
         /// <exception cref="MatomoViewDataException">The value or one of its items is malformed.</exception>

@@ -35,6 +35,10 @@ start_host() {
     mkdir -p "$state/site"
     (cd "$site" && tar --exclude=./obj --exclude=./App_Data/Host.config -cf - .) | (cd "$state/site" && tar -xf -)
     site=$state/site
+    if $HOST_RELEASE; then
+      sed -i 's/<compilation debug="true"/<compilation debug="false"/' "$site/Web.config"
+      grep -q '<compilation debug="false"' "$site/Web.config" || { say "--release: no <compilation debug=\"true\"> in $site/Web.config"; exit 1; }
+    fi
   fi
   fail() { stop_host "$state"; exit 1; }
 

@@ -11,6 +11,7 @@ HOST_STANDIN_BASE=/
 HOST_STANDIN=auto               # auto: start the stand-in unless --set matomo:DomainPath, or Web.config names a real Matomo
 HOST_SITE="$ROOT/Matomo.Mvc5.Sample"
 HOST_COPY_SITE=false
+HOST_RELEASE=false
 HOST_SETTINGS=()
 HOST_OWNER=""
 HOST_TIMEOUT=180
@@ -41,6 +42,7 @@ options:
   --standin         start the stand-in even though --set gives matomo:DomainPath (or Web.config names a real Matomo)
   --no-standin      start no stand-in; matomo:DomainPath stays as configured
   --site DIR        the site folder (default Matomo.Mvc5.Sample); --copy-site serves a copy under STATE_DIR
+  --release         with --copy-site: the copy runs with <compilation debug="false">, as a production site does
   --set KEY=VALUE   an appSetting for this host, written to the site's App_Data/Host.config (repeatable;
                     KEY= unsets). With the stand-in, matomo:DomainPath is set to it unless --set gives one. In a
                     VALUE, {standin_port} and {standin_url} stand for the stand-in's port and base URL (and start it).
@@ -76,6 +78,7 @@ parse_host_options() {
       --port-scan-from) [ $# -ge 2 ] && is_port "$2" || { say "--port-scan-from needs a port number"; exit 2; }; HOST_PORT_SCAN_FROM=$2; shift 2 ;;
       --site) [ -d "${2:-}" ] || { say "--site needs a folder"; exit 2; }; HOST_SITE=$(cd "$2" && pwd); shift 2 ;;
       --copy-site) HOST_COPY_SITE=true; shift ;;
+      --release) HOST_RELEASE=true; shift ;;
       --set) [[ ${2:-} == *=* ]] || { say "--set needs KEY=VALUE"; exit 2; }; HOST_SETTINGS+=("$2"); shift 2 ;;
       --owner-pid) [[ ${2:-} =~ ^[0-9]+$ ]] || { say "--owner-pid needs a process id"; exit 2; }; HOST_OWNER=$2; shift 2 ;;
       --timeout) [[ ${2:-} =~ ^[0-9]+$ ]] || { say "--timeout needs seconds"; exit 2; }; HOST_TIMEOUT=$2; shift 2 ;;
@@ -83,5 +86,6 @@ parse_host_options() {
     esac
   done
   if [ -n "$HOST_OFFICE_PORT" ] && [ -z "$HOST_PROXY_PORT" ]; then say "--office-port needs --proxy-port"; exit 2; fi
+  if $HOST_RELEASE && ! $HOST_COPY_SITE; then say "--release needs --copy-site (it changes the copy's Web.config)"; exit 2; fi
   return 0
 }
