@@ -1,4 +1,5 @@
 using System;
+using Matomo.Mvc5.Standin.Http;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
@@ -76,6 +77,9 @@ namespace Matomo.Mvc5.Tests.Support
     /// </summary>
     public sealed class LoopbackUpstream : IDisposable
     {
+        /// <summary>The longest request or header line read.</summary>
+        private const int MaxLine = 65536;
+
         private readonly TcpListener _listener = new TcpListener(IPAddress.Loopback, 0);
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly ConcurrentBag<TcpClient> _clients = new ConcurrentBag<TcpClient>();
@@ -124,21 +128,21 @@ namespace Matomo.Mvc5.Tests.Support
             {
                 client.NoDelay = true;
                 NetworkStream stream = client.GetStream();
-                var reader = new BufferedReader(stream);
+                var reader = new ConnectionReader(stream); // the stand-in's own reader of HTTP/1.1 lines and bodies
                 while (!_stop.IsCancellationRequested)
                 {
-                    string requestLine = await reader.ReadLineAsync().ConfigureAwait(false);
+                    string requestLine = await reader.ReadLine(MaxLine).ConfigureAwait(false);
                     if (string.IsNullOrEmpty(requestLine)) return;
                     string[] parts = requestLine.Split(' ');
                     var request = new UpstreamRequest { Method = parts[0], Target = parts.Length > 1 ? parts[1] : "" };
                     string line;
-                    while (!string.IsNullOrEmpty(line = await reader.ReadLineAsync().ConfigureAwait(false)))
+                    while (!string.IsNullOrEmpty(line = await reader.ReadLine(MaxLine).ConfigureAwait(false)))
                     {
                         int colon = line.IndexOf(':');
                         request.Headers.Add(new KeyValuePair<string, string>(line.Substring(0, colon).Trim(), line.Substring(colon + 1).Trim()));
                     }
                     int length = int.TryParse(request.Header("Content-Length"), out int n) ? n : 0;
-                    request.Body = Encoding.UTF8.GetString(await reader.ReadBytesAsync(length).ConfigureAwait(false));
+                    request.Body = Encoding.UTF8.GetString((await reader.ReadExactly(length).ConfigureAwait(false) ?? throw new EndOfStreamException()));
                     Received.Enqueue(request);
 
                     UpstreamReply reply = Reply(request);
@@ -198,58 +202,6 @@ namespace Matomo.Mvc5.Tests.Support
             _stop.Cancel();
             _listener.Stop();
             foreach (TcpClient c in _clients) c.Close();
-        }
-
-        private sealed class BufferedReader
-        {
-            private readonly Stream _stream;
-            private readonly byte[] _buffer = new byte[65536];
-            private int _start, _end;
-
-            public BufferedReader(Stream stream) { _stream = stream; }
-
-            private async Task<bool> Fill()
-            {
-                if (_start > 0)
-                {
-                    Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
-                    _end -= _start;
-                    _start = 0;
-                }
-                int read = await _stream.ReadAsync(_buffer, _end, _buffer.Length - _end).ConfigureAwait(false);
-                _end += read;
-                return read > 0;
-            }
-
-            public async Task<string> ReadLineAsync()
-            {
-                while (true)
-                {
-                    for (int i = _start; i < _end - 1; i++)
-                    {
-                        if (_buffer[i] != '\r' || _buffer[i + 1] != '\n') continue;
-                        string line = Encoding.UTF8.GetString(_buffer, _start, i - _start);
-                        _start = i + 2;
-                        return line;
-                    }
-                    if (!await Fill().ConfigureAwait(false)) return null;
-                }
-            }
-
-            public async Task<byte[]> ReadBytesAsync(int count)
-            {
-                var result = new byte[count];
-                int got = 0;
-                while (got < count)
-                {
-                    if (_start == _end && !await Fill().ConfigureAwait(false)) throw new EndOfStreamException();
-                    int take = Math.Min(count - got, _end - _start);
-                    Buffer.BlockCopy(_buffer, _start, result, got, take);
-                    _start += take;
-                    got += take;
-                }
-                return result;
-            }
         }
     }
 }
