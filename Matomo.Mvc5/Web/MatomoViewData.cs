@@ -39,15 +39,16 @@ namespace Matomo.Mvc5
         private static readonly ConcurrentDictionary<Type, Func<object, object[]>> PartReaders = new ConcurrentDictionary<Type, Func<object, object[]>>();
 
         /// <summary>
-        /// Reads every entry of <paramref name="viewData"/> into <paramref name="page"/> in one pass. An identity entry,
+        /// Reads every entry of <paramref name="viewData"/> in one pass into a page of their own, or returns <c>null</c>
+        /// when there is no Matomo entry (most ViewData holds only the site's own, such as the title). An identity entry,
         /// when present, sets the page's <see cref="MatomoPage.UserId"/> (even to null), which then decides the user id.
         /// </summary>
         /// <exception cref="MatomoViewDataException">An entry is malformed.</exception>
-        internal static void ReadInto(IDictionary<string, object> viewData, MatomoPage page)
+        internal static MatomoPage ReadInto(IDictionary<string, object> viewData)
         {
             object variables = null, dimensions = null, commands = null, identity = null, analyticalIdentity = null;
-            bool hasIdentity = false, hasAnalyticalIdentity = false;
-            if (viewData.Count == 0) return;
+            bool hasIdentity = false, hasAnalyticalIdentity = false, found = false;
+            if (viewData.Count == 0) return null;
             foreach (KeyValuePair<string, object> pair in viewData)
             {
                 string key = pair.Key;
@@ -56,6 +57,7 @@ namespace Matomo.Mvc5
                 {
                     string name = EntryNames[i];
                     if (key.Length != name.Length || !string.Equals(key, name, StringComparison.OrdinalIgnoreCase)) continue;
+                    found = true;
                     switch ((Entry)i)
                     {
                         case Entry.Variables: variables = pair.Value; break;
@@ -67,10 +69,13 @@ namespace Matomo.Mvc5
                     break;
                 }
             }
+            if (!found) return null;
+            var page = new MatomoPage();
             if (variables != null) ReadVariables(variables, page.VariableList);
             if (dimensions != null) ReadDimensions(dimensions, page.DimensionList);
             if (commands != null) ReadCommands(commands, page.CommandList);
             if (hasIdentity || hasAnalyticalIdentity) page.UserId = ReadIdentity(hasIdentity ? identity : analyticalIdentity);
+            return page;
         }
 
         /// <summary>Reads <c>matomo_vars</c> into <paramref name="target"/>.</summary>
