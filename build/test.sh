@@ -8,6 +8,8 @@ require_dotnet
 # Matomo.Mvc5.Tests/EndToEnd serves the Sample (build/lib/sample-host.sh) and drives headless Chromium.
 require_sample_host
 apt_install chromium chromium-driver
+# Matomo.Mvc5.Tests/Proxy judges what the tracker proxy forwards by how PHP itself (Matomo's language) reads it.
+apt_install php-cli
 log "building"
 dotnet build "$ROOT/Matomo.Mvc5.sln" -c "$CONFIGURATION" -nologo -v quiet
 log "running every test"

@@ -6,8 +6,8 @@ namespace Matomo.Mvc5
 {
     /// <summary>
     /// An <c>application/x-www-form-urlencoded</c> list (a query string or a form body) as PHP reads it for Matomo:
-    /// pairs in order, each kept as its raw text, with the decoded parameter name up to its first <c>[</c> (PHP's
-    /// array syntax). Written back pair by pair: a pair whose raw text holds anything but URL-safe characters is
+    /// pairs in order, each kept as its raw text, with the name PHP registers it under (<see cref="PhpParameterName"/>:
+    /// what Matomo reads, whatever the spelling on the wire). Written back pair by pair: a pair whose raw text holds anything but URL-safe characters is
     /// re-encoded, so no control character, space or <c>#</c> reaches the upstream URL.
     /// </summary>
     internal sealed class FormPairs
@@ -17,8 +17,8 @@ namespace Matomo.Mvc5
         private struct Pair
         {
             public string Raw;
-            public string Name;    // decoded, up to the first '['
-            public bool IsArray;   // name[...]=...
+            public string Name;    // as PHP registers it
+            public bool IsArray;   // PHP makes it an array (name[...]=...)
             public string Value;   // decoded
         }
 
@@ -27,20 +27,31 @@ namespace Matomo.Mvc5
 
         public int Count => _pairs.Count;
 
-        public static FormPairs Parse(string text)
+        private static readonly char[] Ampersand = { '&' };
+        private static readonly char[] AnySeparator = { '&', ';' };
+
+        /// <summary>The pairs of <paramref name="text"/>, separated by <c>&amp;</c> (PHP's default).</summary>
+        public static FormPairs Parse(string text) => Parse(text, Ampersand);
+
+        /// <summary>
+        /// The pairs of <paramref name="text"/> as a PHP configured with <c>arg_separator.input = "&amp;;"</c> reads
+        /// them (the same pairs when there is no <c>;</c>): what a parameter must be judged by, since the proxy cannot
+        /// know Matomo's php.ini. Only for judging: the text sent on is parsed with <see cref="Parse(string)"/>.
+        /// </summary>
+        public static FormPairs ParseForJudging(string text, FormPairs parsed) =>
+            string.IsNullOrEmpty(text) || text.IndexOf(';') < 0 ? parsed : Parse(text, AnySeparator);
+
+        private static FormPairs Parse(string text, char[] separators)
         {
             var result = new FormPairs();
             if (string.IsNullOrEmpty(text)) return result;
-            foreach (string raw in text.Split('&'))
+            foreach (string raw in text.Split(separators))
             {
                 if (raw.Length == 0) continue;
                 int eq = raw.IndexOf('=');
-                string name = Decode(eq < 0 ? raw : raw.Substring(0, eq));
+                string name = PhpParameterName.Normalize(Decode(eq < 0 ? raw : raw.Substring(0, eq)), out bool isArray);
+                if (name == null) continue; // PHP drops nameless pairs
                 string value = eq < 0 ? "" : Decode(raw.Substring(eq + 1));
-                int bracket = name.IndexOf('[');
-                bool isArray = bracket > 0 && name.IndexOf(']', bracket) > bracket;
-                if (isArray) name = name.Substring(0, bracket);
-                if (name.Length == 0) continue; // PHP drops nameless pairs
                 result._pairs.Add(new Pair { Raw = raw, Name = name, IsArray = isArray, Value = value });
             }
             return result;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Matomo.Mvc5
 {
@@ -6,7 +7,10 @@ namespace Matomo.Mvc5
     /// Adds the visitor address (<c>cip</c>) and the proxy's <c>token_auth</c> to a tracking request, single or bulk,
     /// without ever lending the token to a request that brings its own authentication-only parameters: the rules of
     /// Matomo's tracker proxy (matomo-org/tracker-proxy), which mirror how Matomo itself reads these parameters.
-    /// Knows nothing of System.Web.
+    /// Every name is judged as PHP registers it (<see cref="PhpParameterName"/>: <c>+country</c>, <c>cdt%00x</c>,
+    /// <c>token.auth</c>, <c>city[x]</c> are <c>country</c>, <c>cdt</c>, <c>token_auth</c>, <c>city</c> to Matomo),
+    /// with <c>;</c> taken as a separator too, in the query, a form body and each bulk entry alike: a request that
+    /// carries an authentication-only parameter under any spelling gets no token. Knows nothing of System.Web.
     /// </summary>
     internal static class TrackingRequestRewriter
     {
@@ -57,9 +61,10 @@ namespace Matomo.Mvc5
             }
 
             FormPairs post = FormPairs.Parse(body);
+            FormPairs judgedGet = FormPairs.ParseForJudging(query, get), judgedPost = FormPairs.ParseForJudging(body, post);
             // Matomo reads $_GET + $_POST: a cip in the query wins over one in the body, whatever its value.
-            bool clientIp = get.Has("cip") ? get.HasNonEmptyString("cip") : post.HasNonEmptyString("cip");
-            bool clientAuth = ProvidesAuthParameters(get) || ProvidesAuthParameters(post);
+            bool clientIp = judgedGet.Has("cip") ? judgedGet.HasNonEmptyString("cip") : judgedPost.HasNonEmptyString("cip");
+            bool clientAuth = ProvidesAuthParameters(judgedGet) || ProvidesAuthParameters(judgedPost);
             if (!clientIp)
             {
                 // An empty or array cip is ignored by Matomo: drop it so that ours is the one read.
@@ -85,11 +90,19 @@ namespace Matomo.Mvc5
             return false;
         }
 
+        /// <summary>
+        /// The same for a bulk entry given as an object. Matomo takes an object's keys as they are; they are judged as
+        /// PHP would register them all the same, which can only withhold the token from more entries, never lend it.
+        /// </summary>
         private static bool ProvidesAuthParameters(JsonNode entry)
         {
-            if (entry.HasNonEmptyString("token_auth") || entry.HasNonEmptyString("cip")) return true;
-            foreach (string name in OverrideParameters)
-                if (entry.Get(name) != null) return true;
+            foreach (KeyValuePair<string, JsonNode> member in entry.Members)
+            {
+                string name = PhpParameterName.Normalize(member.Key, out _);
+                if (name == null) continue;
+                if (Array.IndexOf(OverrideParameters, name) >= 0) return true;
+                if ((name == "token_auth" || name == "cip") && member.Value.Type == JsonNode.Kind.String && member.Value.Text.Length > 0) return true;
+            }
             return false;
         }
 
@@ -108,7 +121,7 @@ namespace Matomo.Mvc5
             if (entry.Type == JsonNode.Kind.Object) return ProvidesAuthParameters(entry);
             if (entry.Type != JsonNode.Kind.String) return false;
             string query = EntryQuery(entry.Text);
-            return query != null && ProvidesAuthParameters(FormPairs.Parse(query));
+            return query != null && ProvidesAuthParameters(FormPairs.ParseForJudging(query, FormPairs.Parse(query)));
         }
 
         private static string RewriteBulk(string body, string visitIp, string token, string urlToken)

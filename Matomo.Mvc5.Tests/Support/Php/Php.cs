@@ -1,0 +1,165 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using Matomo.Mvc5.Tests.EndToEnd;
+
+namespace Matomo.Mvc5.Tests.Support.Php
+{
+    /// <summary>
+    /// Debian's PHP (php-cli, which ./build.sh test installs) as the oracle of how Matomo's PHP reads a request: the
+    /// scripts beside this file run in the real interpreter, so the tests never re-implement PHP's parsing.
+    /// </summary>
+    internal static class Php
+    {
+        public const string Executable = "/usr/bin/php";
+
+        private static string Script(string name) =>
+            Path.Combine(SampleHost.Root, "Matomo.Mvc5.Tests", "Support", "Php", name);
+
+        /// <summary>What PHP's <c>parse_str</c> registers for <c>raw=v</c>, for each raw (URL-encoded) name: its top-level keys and whether each is an array.</summary>
+        public static List<(string[] Keys, bool[] Arrays)> RegisteredNames(IReadOnlyList<string> rawNames)
+        {
+            if (rawNames.Any(n => n.IndexOf('\n') >= 0)) throw new ArgumentException("one name a line: no raw line feed", nameof(rawNames));
+            var start = new ProcessStartInfo(Executable, SampleHost.Quote(Script("names.php")))
+            {
+                UseShellExecute = false,
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                StandardOutputEncoding = Encoding.UTF8,
+            };
+            using (Process php = Process.Start(start))
+            {
+                var input = new StreamWriter(php.StandardInput.BaseStream, new UTF8Encoding(false)) { NewLine = "\n" };
+                string output = null;
+                var read = new Thread(() => output = php.StandardOutput.ReadToEnd()); // read while stdin is written
+                read.Start();
+                foreach (string name in rawNames) input.WriteLine(name);
+                input.Close();
+                read.Join();
+                php.WaitForExit();
+                if (php.ExitCode != 0) throw new InvalidOperationException("php names.php: " + php.StandardError.ReadToEnd());
+                var result = new List<(string[], bool[])>();
+                foreach (string line in output.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries))
+                {
+                    using (JsonDocument d = JsonDocument.Parse(line))
+                        result.Add((d.RootElement.GetProperty("keys").EnumerateArray().Select(k => k.GetString()).ToArray(),
+                            d.RootElement.GetProperty("array").EnumerateArray().Select(a => a.GetBoolean()).ToArray()));
+                }
+                if (result.Count != rawNames.Count) throw new InvalidOperationException("php answered " + result.Count + " lines for " + rawNames.Count + " names");
+                return result;
+            }
+        }
+    }
+
+    /// <summary>What Matomo reads from one tracking request (one per bulk entry), according to PHP: see matomo-reads.php.</summary>
+    internal sealed class MatomoRead
+    {
+        public string Token;
+        public string[] Overrides;
+        public string Cip;
+    }
+
+    /// <summary>
+    /// PHP's built-in web server on a loopback port with matomo-reads.php as its router: a Matomo whose reading of
+    /// requests is PHP's own. Each request it received is one line of <see cref="Requests"/>.
+    /// </summary>
+    internal sealed class PhpMatomo : IDisposable
+    {
+        private readonly Process _process;
+        private readonly string _log;
+
+        public PhpMatomo()
+        {
+            Directory.CreateDirectory(SampleHost.RunDirectory);
+            _log = Path.Combine(SampleHost.RunDirectory, "php-matomo-" + Guid.NewGuid().ToString("N") + ".jsonl");
+            File.WriteAllText(_log, "");
+            for (int attempt = 0; ; attempt++)
+            {
+                int port = FreePort();
+                var start = new ProcessStartInfo(Php.Executable,
+                    "-d arg_separator.input=\"&;\" -S 127.0.0.1:" + port + " " + SampleHost.Quote(Path.Combine(SampleHost.Root, "Matomo.Mvc5.Tests", "Support", "Php", "matomo-reads.php")))
+                {
+                    UseShellExecute = false,
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                };
+                start.EnvironmentVariables["MATOMO_READS_LOG"] = _log;
+                _process = Process.Start(start);
+                _process.OutputDataReceived += (s, e) => { };
+                _process.ErrorDataReceived += (s, e) => { };
+                _process.BeginOutputReadLine();
+                _process.BeginErrorReadLine();
+                if (WaitUntilListening(port, TimeSpan.FromSeconds(10)))
+                {
+                    Url = new Uri("http://127.0.0.1:" + port + "/");
+                    return;
+                }
+                Kill();
+                if (attempt == 4) throw new InvalidOperationException("php -S did not listen");
+            }
+        }
+
+        /// <summary>Matomo's base URL (any path reaches the router).</summary>
+        public Uri Url { get; }
+
+        /// <summary>How many requests PHP has recorded.</summary>
+        public int Count => File.ReadAllLines(_log).Length;
+
+        /// <summary>What Matomo read from request number <paramref name="index"/> (0-based, in the order received).</summary>
+        public List<MatomoRead> Read(int index)
+        {
+            string line = File.ReadAllLines(_log)[index];
+            using (JsonDocument d = JsonDocument.Parse(line))
+                return d.RootElement.GetProperty("views").EnumerateArray().Select(v => new MatomoRead
+                {
+                    Token = v.GetProperty("token").GetString(),
+                    Overrides = v.GetProperty("overrides").EnumerateArray().Select(o => o.GetString()).ToArray(),
+                    Cip = v.GetProperty("cip").GetString(),
+                }).ToList();
+        }
+
+        private bool WaitUntilListening(int port, TimeSpan timeout)
+        {
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < timeout && !_process.HasExited)
+            {
+                try
+                {
+                    using (var client = new TcpClient()) { client.Connect(IPAddress.Loopback, port); return true; }
+                }
+                catch (SocketException) { Thread.Sleep(50); }
+            }
+            return false;
+        }
+
+        private static int FreePort()
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            return port;
+        }
+
+        private void Kill()
+        {
+            try { if (!_process.HasExited) _process.Kill(); } catch (InvalidOperationException) { }
+            _process.WaitForExit(5000);
+        }
+
+        public void Dispose()
+        {
+            Kill();
+            _process.Dispose();
+            try { File.Delete(_log); } catch (IOException) { }
+        }
+    }
+}
