@@ -63,12 +63,6 @@ namespace Matomo.Mvc5.Tests
         [TestCase(Keys.ProxyPath, "a?b")]
         [TestCase(Keys.ProxyPath, "a//b")]
         [TestCase(Keys.ProxyPath, "a\\b")]
-        [TestCase(Keys.ProxyUpstream, "matomo.internal")]
-        [TestCase(Keys.ProxyUpstream, "ftp://matomo.internal/")]
-        [TestCase(Keys.ProxyUpstream, "http://user:pw@matomo.internal/")]
-        [TestCase(Keys.ProxyUpstream, "http://matomo.internal/?a=1")]
-        [TestCase(Keys.ProxyUpstream, "http://matomo.internal/#x")]
-        [TestCase(Keys.ProxyUpstream, "/matomo/")]
         [TestCase(Keys.ProxyTimeoutSeconds, "0")]
         [TestCase(Keys.ProxyTimeoutSeconds, "301")]
         [TestCase(Keys.ProxyTimeoutSeconds, "5s")]
@@ -79,6 +73,26 @@ namespace Matomo.Mvc5.Tests
             var e = Assert.Throws<MatomoConfigurationException>(() => TestSettings.Basic((Keys.ProxyPath, "insights"), (key, value)));
             Assert.That(e.Key, Is.EqualTo(key));
             Assert.That(e.Message, Does.Contain(key).And.Contain("'" + value + "'").And.Contain("such as"));
+        }
+
+        /// <summary>A refused upstream may carry a password: the message names the key and the rule, never the value.</summary>
+        [TestCase("http://user:password@matomo.internal/")]
+        [TestCase("https://matomo:s3cr3t-pw@matomo.internal:8443/matomo/")]
+        [TestCase("http://:s3cr3t-pw@matomo.internal/")]
+        [TestCase("matomo.internal")]
+        [TestCase("ftp://matomo.internal/")]
+        [TestCase("http://matomo.internal/?a=1")]
+        [TestCase("http://matomo.internal/#x")]
+        [TestCase("/matomo/")]
+        public void A_refused_upstream_is_named_by_key_and_rule_never_quoted(string value)
+        {
+            var e = Assert.Throws<MatomoConfigurationException>(() => TestSettings.Basic((Keys.ProxyPath, "insights"), (Keys.ProxyUpstream, value)));
+            Assert.That(e.Key, Is.EqualTo(Keys.ProxyUpstream));
+            Assert.That(e.Value, Is.Null);
+            Assert.That(e.Message, Does.Contain(Keys.ProxyUpstream).And.Contain("without user name").And.Contain("such as"));
+            Assert.That(e.ToString(), Does.Not.Contain("'" + value + "'"));
+            foreach (string secret in new[] { "user:password", "s3cr3t-pw" })
+                Assert.That(e.ToString(), Does.Not.Contain(secret));
         }
 
         [TestCase("0123456789abcdef 0123456789abcdef")]

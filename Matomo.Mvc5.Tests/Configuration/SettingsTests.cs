@@ -264,8 +264,12 @@ namespace Matomo.Mvc5.Tests
         /// UriFormatException, so the site failed with another exception than the one naming the key.</summary>
         [TestCase("http://matomo.internal/m/%9\uDBFF\uDFFF")]
         [TestCase("https://matomo.internal:8080/%9\uD83D\uDE00/x")]
-        public void A_proxy_upstream_that_is_no_usable_URL_is_refused_naming_the_key(string value) =>
-            Invalid(Keys.ProxyUpstream, value, (Keys.ProxyPath, "insights"));
+        public void A_proxy_upstream_that_is_no_usable_URL_is_refused_naming_the_key(string value)
+        {
+            var e = Assert.Throws<MatomoConfigurationException>(() => TestSettings.Basic((Keys.ProxyPath, "insights"), (Keys.ProxyUpstream, value)));
+            Assert.That(e.Key, Is.EqualTo(Keys.ProxyUpstream));
+            Assert.That(e.Message, Does.Contain(Keys.ProxyUpstream).And.Contain("expected"));
+        }
 
         [Test]
         public void Feature_keys_are_parsed()

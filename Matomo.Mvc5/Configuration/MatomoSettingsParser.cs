@@ -205,7 +205,8 @@ namespace Matomo.Mvc5
             {
                 // Uri.TryCreate takes some values (a broken escape before a surrogate pair) that AbsoluteUri then throws on.
             }
-            throw new MatomoConfigurationException(Keys.ProxyUpstream, value, UpstreamForm);
+            // Never quoted: a refused URL may carry a user name and password (http://user:password@host/).
+            throw new MatomoConfigurationException(Keys.ProxyUpstream, null, UpstreamForm + " (the value is not shown: it may hold a password)");
         }
 
         /// <summary>Printable token characters only (Matomo's tokens are hex), at most 256.</summary>
