@@ -70,13 +70,51 @@ namespace Matomo.Mvc5.Tests.Proxy
         }
 
         [Test]
-        public void Concurrent_first_requests_share_one_fetch()
+        public void Concurrent_first_requests_share_one_fetch_and_beyond_the_waiting_cap_get_503_at_once()
         {
-            _upstream.Reply = r => new UpstreamReply { Delay = TimeSpan.FromMilliseconds(300), Body = Encoding.UTF8.GetBytes(Js) };
+            var slow = TimeSpan.FromSeconds(2);
+            _upstream.Reply = r => new UpstreamReply { Delay = slow, Body = Encoding.UTF8.GetBytes(Js) };
+            TrackerProxy proxy = Proxy(o => { o.Timeout = TimeSpan.FromSeconds(10); o.MaxScriptWaiters = 3; });
+            var clock = Stopwatch.StartNew();
+            Task<(ProxyResponse Response, TimeSpan At)>[] all = Enumerable.Range(0, 20)
+                .Select(i => Task.Run(async () => (await proxy.HandleAsync(Get("matomo.js")).ConfigureAwait(false), clock.Elapsed))).ToArray();
+            Task.WaitAll(all);
+            var waited = all.Where(t => t.Result.Response.Status == 200).ToList();
+            var refused = all.Where(t => t.Result.Response.Status != 200).ToList();
+            Assert.That(waited.Select(t => t.Result.Response.BodyText()), Is.All.EqualTo(Js));
+            Assert.That(waited.Count, Is.EqualTo(3), "as many waited for the fetch as the cap allows");
+            Assert.That(refused.Select(t => t.Result.Response.Status), Is.All.EqualTo(503));
+            Assert.That(refused.Select(t => t.Result.At), Is.All.LessThan(slow), "the others were answered at once, before the fetch ended");
+            Assert.That(refused.Select(t => t.Result.Response.Header("Retry-After")), Is.All.EqualTo("1"));
+            Assert.That(refused.Select(t => t.Result.Response.Header("Cache-Control")), Is.All.EqualTo("no-store"), "no browser keeps the failure");
+            Assert.That(_upstream.Received.Count, Is.EqualTo(1), "one fetch");
+            Assert.That(proxy.Script.Waiting, Is.Zero);
+            Assert.That(proxy.Run(Get("matomo.js")).Status, Is.EqualTo(200), "cached from then on");
+        }
+
+        [Test]
+        public void Prefetch_asks_matomo_before_any_visitor_and_the_first_visitor_is_served_from_memory()
+        {
             TrackerProxy proxy = Proxy();
-            ProxyResponse[] all = Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => proxy.HandleAsync(Get("matomo.js"))))).Result;
-            Assert.That(all.All(r => r.Status == 200 && r.BodyText() == Js), Is.True);
-            Assert.That(_upstream.Received.Count, Is.EqualTo(1));
+            proxy.Script.Prefetch();
+            WaitFor(() => _upstream.Received.Count == 1);
+            WaitFor(() => proxy.Run(Get("matomo.js", "", ("If-None-Match", "\"none\""))).Status == 200);
+            Assert.That(proxy.Run(Get("matomo.js")).BodyText(), Is.EqualTo(Js));
+            Assert.That(_upstream.Received.Count, Is.EqualTo(1), "the visitors were served what the prefetch fetched");
+            proxy.Script.Prefetch();
+            Assert.That(_upstream.Received.Count, Is.EqualTo(1), "a cached script is not fetched again by a prefetch");
+        }
+
+        [Test]
+        public void A_failed_prefetch_rests_like_a_failed_fetch()
+        {
+            _upstream.Reply = r => UpstreamReply.Text(500, "down");
+            TrackerProxy proxy = Proxy();
+            proxy.Script.Prefetch();
+            WaitFor(() => _upstream.Received.Count == 1);
+            WaitFor(() => proxy.Run(Get("matomo.js")).Status == 503);
+            proxy.Script.Prefetch();
+            Assert.That(_upstream.Received.Count, Is.EqualTo(1), "no second fetch within the rest after a failure");
         }
 
         [Test]

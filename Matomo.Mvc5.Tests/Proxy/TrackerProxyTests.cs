@@ -14,7 +14,7 @@ namespace Matomo.Mvc5.Tests.Proxy
         private LoopbackUpstream _upstream;
 
         [SetUp]
-        public void SetUp() => _upstream = new LoopbackUpstream(r => UpstreamReply.Text(200, "{\"status\":\"success\"}", "application/json"));
+        public void SetUp() => _upstream = new LoopbackUpstream(r => UpstreamReply.Text(200, "tracked", "text/plain"));
 
         [TearDown]
         public void TearDown() => _upstream.Dispose();
@@ -155,9 +155,10 @@ namespace Matomo.Mvc5.Tests.Proxy
         public void Response_header_with_injection_is_dropped()
         {
             // HTTP/1.1 cannot carry CR/LF in a header value, but an obs-text byte can come; it never reaches the browser.
-            _upstream.Reply = r => UpstreamReply.Text(200, "ok", "text/plain\u00ff");
+            _upstream.Reply = r => UpstreamReply.Text(200, "ok", "text/plain\u00ff").With("Cache-Control", "no-cache\u00ff");
             ProxyResponse resp = NewProxy(_upstream.Url).Run(Get("matomo.php", "idsite=4&rec=1"));
-            Assert.That(resp.Header("Content-Type"), Is.Null);
+            Assert.That(resp.Headers.Select(h => h.Value), Has.None.Contain("\u00ff"));
+            Assert.That(resp.Header("Content-Type"), Is.EqualTo("image/gif"), "an answer of no type the endpoint answers with is replaced by the GIF");
         }
 
         [Test]
@@ -258,7 +259,7 @@ namespace Matomo.Mvc5.Tests.Proxy
         public void Answers_of_undeclared_length_and_of_none_are_passed_on_whole([Values(0, 43, 2500)] int length, [Values] bool chunked)
         {
             byte[] body = Enumerable.Range(0, length).Select(i => (byte)('a' + i % 26)).ToArray();
-            _upstream.Reply = r => new UpstreamReply { Body = body, Chunked = chunked }.With("Content-Type", "application/octet-stream");
+            _upstream.Reply = r => new UpstreamReply { Body = body, Chunked = chunked }.With("Content-Type", "text/plain");
             ProxyResponse r = NewProxy(_upstream.Url).Run(Get("matomo.php", "idsite=4&rec=1&send_image=0"));
             Assert.That(r.Status, Is.EqualTo(200));
             Assert.That(r.Body ?? new byte[0], Is.EqualTo(body));
@@ -278,6 +279,49 @@ namespace Matomo.Mvc5.Tests.Proxy
             _upstream.Reply = r => new UpstreamReply { Body = new byte[300 * 1024] }.With("Content-Type", "text/plain");
             ProxyResponse r = NewProxy(_upstream.Url).Run(Get("matomo.php", "idsite=4&rec=1&send_image=0"));
             Assert.That(r.Status, Is.EqualTo(204));
+        }
+            // ---- the types a tracking answer may have ----
+
+        [TestCase("text/html; charset=utf-8", "idsite=4&rec=1", 200, "image/gif", TestName = "An HTML answer to an image request is replaced by the GIF")]
+        [TestCase("text/html", "idsite=4&rec=1&send_image=0", 204, null, TestName = "An HTML answer to a beacon is replaced by 204")]
+        [TestCase("application/javascript", "idsite=4&rec=1&send_image=0", 204, null, TestName = "A script answer is not served")]
+        [TestCase("image/svg+xml", "idsite=4&rec=1", 200, "image/gif", TestName = "An SVG answer is not served")]
+        [TestCase("application/json", "idsite=4&rec=1&send_image=0", 204, null, TestName = "JSON is no answer to a single request")]
+        [TestCase(null, "idsite=4&rec=1&send_image=0", 204, null, TestName = "An answer without a type is not served")]
+        public void Answers_of_other_types_never_reach_the_browser(string type, string query, int status, string servedType)
+        {
+            const string markup = "<html><script>alert(document.cookie)</script></html>";
+            _upstream.Reply = r => type == null
+                ? new UpstreamReply { Body = Encoding.UTF8.GetBytes(markup) }
+                : UpstreamReply.Text(200, markup, type);
+            ProxyResponse resp = NewProxy(_upstream.Url).Run(Get("matomo.php", query));
+            Assert.That(resp.Status, Is.EqualTo(status));
+            Assert.That(resp.BodyText(), Does.Not.Contain("script"));
+            Assert.That(resp.Header("Content-Type"), Is.EqualTo(servedType));
+        }
+
+        [TestCase("image/gif", "idsite=4&rec=1", "image/gif")]
+        [TestCase("IMAGE/GIF; x=1", "idsite=4&rec=1", "image/gif")]
+        [TestCase("text/plain; charset=iso-8859-1", "idsite=4&rec=1&send_image=0", "text/plain; charset=utf-8")]
+        public void Answers_of_the_tracking_types_are_served_with_the_proxys_own_type(string type, string query, string served)
+        {
+            _upstream.Reply = r => UpstreamReply.Text(200, "GIF89a", type);
+            ProxyResponse resp = NewProxy(_upstream.Url).Run(Get("matomo.php", query));
+            Assert.That(resp.Status, Is.EqualTo(200));
+            Assert.That(resp.BodyText(), Is.EqualTo("GIF89a"));
+            Assert.That(resp.Header("Content-Type"), Is.EqualTo(served));
+            Assert.That(resp.Header("X-Content-Type-Options"), Is.EqualTo("nosniff"));
+        }
+
+        [Test]
+        public void A_bulk_request_gets_matomos_JSON_sent_as_JSON()
+        {
+            _upstream.Reply = r => UpstreamReply.Text(200, "{\"status\":\"success\",\"tracked\":1,\"invalid\":0}", "application/json");
+            ProxyResponse resp = NewProxy(_upstream.Url).Run(Post("matomo.php", "", "{\"requests\":[\"?idsite=4&rec=1\"]}"));
+            Assert.That(resp.Status, Is.EqualTo(200));
+            Assert.That(resp.Header("Content-Type"), Is.EqualTo("application/json; charset=utf-8"));
+            Assert.That(resp.BodyText(), Is.EqualTo("{\"status\":\"success\",\"tracked\":1,\"invalid\":0}"));
+            Assert.That(_upstream.Single().Header("Content-Type"), Does.StartWith("application/json"), "sent as JSON, never parsed by PHP into $_POST");
         }
     }
 }

@@ -124,7 +124,7 @@ namespace Matomo.Mvc5.Tests
                 Assert.That(w.Header("Content-Type"), Does.StartWith("image/gif"));
                 Assert.That(w.Header("Server"), Is.Null);
                 Assert.That(w.Header("Set-Cookie"), Is.Null);
-                UpstreamRequest up = upstream.Received.Single();
+                UpstreamRequest up = upstream.Received.Single(r => r.Path.EndsWith("/matomo.php")); // the script was fetched too, as the proxy started
                 Assert.That(up.Parameters["cip"], Is.EqualTo("203.0.113.9"), "the client a trusted proxy (127.0.0.1) forwarded");
                 Assert.That(up.Parameters["token_auth"], Is.EqualTo(Token));
                 Assert.That(up.Header("Cookie"), Is.EqualTo("_pk_id.4.1=v"));
@@ -141,7 +141,9 @@ namespace Matomo.Mvc5.Tests
                 RecordingWorkerRequest w = Serve(settings, "matomo.php", "", "{\"requests\":[\"?idsite=4&rec=1\"]}");
                 Assert.That(w.Status, Is.EqualTo(200));
                 Assert.That(Encoding.UTF8.GetString(w.Body.ToArray()), Is.EqualTo("{\"status\":\"success\",\"tracked\":1}"));
-                Assert.That(upstream.Received.Single().Body, Is.EqualTo("{\"requests\":[\"?idsite=4&rec=1&cip=127.0.0.1\"],\"token_auth\":\"" + Token + "\"}"));
+                UpstreamRequest up = upstream.Received.Single(r => r.Path.EndsWith("/matomo.php"));
+                Assert.That(up.Body, Is.EqualTo("{\"requests\":[\"?idsite=4&rec=1&cip=127.0.0.1\"],\"token_auth\":\"" + Token + "\"}"));
+                Assert.That(up.Header("Content-Type"), Does.StartWith("application/json"), "JSON, which PHP never parses into $_POST");
             }
         }
 

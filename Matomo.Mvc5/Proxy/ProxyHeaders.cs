@@ -16,10 +16,13 @@ namespace Matomo.Mvc5
         /// <summary>The longest header value passed on either way.</summary>
         public const int MaxValueLength = 4096;
 
-        /// <summary>Headers that come back from Matomo's tracking endpoint (Set-Cookie only for Matomo's cookies).</summary>
+        /// <summary>
+        /// Headers that come back from Matomo's tracking endpoint (Set-Cookie only for Matomo's cookies; Content-Type is
+        /// the proxy's own, pinned to the types a tracking endpoint answers with).
+        /// </summary>
         private static readonly string[] ResponseAllowList =
         {
-            "Content-Type", "Cache-Control", "Expires", "Pragma", "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials",
+            "Cache-Control", "Expires", "Pragma", "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials",
         };
 
         /// <summary>The value of the first header named <paramref name="name"/> (case-insensitive) in <paramref name="headers"/>, or null.</summary>

@@ -13,7 +13,11 @@ namespace Matomo.Mvc5
     /// <c>Cache-Control</c> and 304s. Past its max age it is still served while one background fetch (conditional
     /// on Matomo's own validators) refreshes it; while Matomo is down the stale copy stays. Before any copy exists a
     /// failed fetch answers 503, and for <see cref="TrackerProxyOptions.RetryAfterFailure"/> after it 503 comes at
-    /// once, without asking Matomo again.
+    /// once, without asking Matomo again. The first fetch starts with the proxy (<see cref="Prefetch"/>), not with the
+    /// first visitor; until it ends at most <see cref="TrackerProxyOptions.MaxScriptWaiters"/> requests wait for it and
+    /// every other one gets 503 at once (with <c>Retry-After</c> and <c>Cache-Control: no-store</c>, so that no browser
+    /// keeps the failure): on hosts that keep a thread for each waiting request (Mono's System.Web), an unbounded crowd
+    /// of waiters after a start took every thread, the fetch's own completion included, and the site with it.
     /// </summary>
     internal sealed class ScriptCache
     {
@@ -34,6 +38,7 @@ namespace Matomo.Mvc5
         private Task<Entry> _firstFetch;
         private DateTimeOffset _quietUntil = DateTimeOffset.MinValue;
         private int _refreshing;
+        private int _waiting;
 
         public ScriptCache(TrackerProxyOptions options)
         {
@@ -44,6 +49,23 @@ namespace Matomo.Mvc5
         /// <summary>How many times Matomo was asked for the script (tests read it).</summary>
         public int Fetches;
 
+        /// <summary>How many requests wait for the first fetch now (tests read it).</summary>
+        internal int Waiting => Volatile.Read(ref _waiting);
+
+        /// <summary>Starts the first fetch, unless the script is cached, being fetched, or a failed fetch is too recent.</summary>
+        public void Prefetch() => FirstFetch(_options.Clock());
+
+        /// <summary>The first fetch under way (started now if none is), or null when the script is cached or Matomo rests after a failure.</summary>
+        private Task<Entry> FirstFetch(DateTimeOffset now)
+        {
+            lock (_gate)
+            {
+                if (_entry != null || now < _quietUntil) return null;
+                if (_firstFetch == null || _firstFetch.IsCompleted) _firstFetch = FirstFetchAsync();
+                return _firstFetch;
+            }
+        }
+
         /// <summary>The answer to a GET or HEAD of the script.</summary>
         public async Task<ProxyResponse> ServeAsync(ProxyRequest request)
         {
@@ -51,19 +73,24 @@ namespace Matomo.Mvc5
             Entry entry = Volatile.Read(ref _entry);
             if (entry == null)
             {
-                Task<Entry> fetch;
-                lock (_gate)
+                Task<Entry> fetch = FirstFetch(now);
+                if (fetch != null)
                 {
-                    entry = _entry;
-                    if (entry == null)
+                    if (Interlocked.Increment(ref _waiting) > _options.MaxScriptWaiters)
                     {
-                        if (now < _quietUntil) return Unavailable();
-                        if (_firstFetch == null || _firstFetch.IsCompleted) _firstFetch = FirstFetchAsync();
-                        fetch = _firstFetch;
+                        Interlocked.Decrement(ref _waiting);
+                        return Unavailable(1);
                     }
-                    else fetch = null;
+                    try
+                    {
+                        await fetch.ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _waiting);
+                    }
                 }
-                if (fetch != null) entry = await fetch.ConfigureAwait(false);
+                entry = Volatile.Read(ref _entry);
                 if (entry == null) return Unavailable();
             }
             else if (now - entry.FetchedAt >= _options.ScriptMaxAge && now >= _quietUntil
@@ -74,9 +101,10 @@ namespace Matomo.Mvc5
             return Respond(entry, request);
         }
 
-        private ProxyResponse Unavailable() =>
+        /// <summary>503, never cached (<see cref="ProxyResponse.Text"/> says <c>no-store</c>), retry after <paramref name="seconds"/> (default: the rest after a failure).</summary>
+        private ProxyResponse Unavailable(int seconds = 0) =>
             ProxyResponse.Text(503, "/* the tracker script is unavailable */")
-                .With("Retry-After", ((int)Math.Ceiling(_options.RetryAfterFailure.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+                .With("Retry-After", (seconds > 0 ? seconds : (int)Math.Ceiling(_options.RetryAfterFailure.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
 
         private async Task<Entry> FirstFetchAsync()
         {

@@ -31,7 +31,7 @@ namespace Matomo.Mvc5
             _upstreamText = options.Upstream.AbsoluteUri;
             Script = new ScriptCache(options);
             UpstreamClient.Prepare(options.Upstream);
-            ReserveThreads(options.MaxConcurrentForwards);
+            ReserveThreads(options.MaxConcurrentForwards + options.MaxScriptWaiters);
             _tokenForms = options.TokenAuth == null
                 ? new byte[0][]
                 : new[] { options.TokenAuth, FormPairs.Encode(options.TokenAuth), Uri.EscapeDataString(options.TokenAuth).Replace("%20", "+") }
@@ -58,6 +58,7 @@ namespace Matomo.Mvc5
 
         private static readonly object ReserveGate = new object();
 
+        private static readonly object BuildGate = new object();
         private static TrackerProxy _last;
         private MatomoSettings _source;
 
@@ -66,6 +67,16 @@ namespace Matomo.Mvc5
         {
             TrackerProxy last = Volatile.Read(ref _last);
             if (last != null && ReferenceEquals(last._source, settings)) return last;
+            lock (BuildGate)
+            {
+                last = _last;
+                return last != null && ReferenceEquals(last._source, settings) ? last : Build(settings);
+            }
+        }
+
+        /// <summary>A new proxy for <paramref name="settings"/>, kept as the current one and started (its first script fetch).</summary>
+        private static TrackerProxy Build(MatomoSettings settings)
+        {
             MatomoProxySettings p = settings.Proxy;
             var proxy = new TrackerProxy(new TrackerProxyOptions
             {
@@ -77,8 +88,8 @@ namespace Matomo.Mvc5
                 Timeout = TimeSpan.FromSeconds(p.TimeoutSeconds),
                 ScriptMaxAge = TimeSpan.FromSeconds(p.ScriptMaxAgeSeconds),
             }) { _source = settings };
-            // Racing first requests may each build one; the last stored wins and the others are dropped after their request.
             Volatile.Write(ref _last, proxy);
+            proxy.Script.Prefetch();
             return proxy;
         }
 
@@ -145,8 +156,9 @@ namespace Matomo.Mvc5
             var uri = new Uri(_trackerUrl.AbsoluteUri + (rewritten.Query.Length > 0 ? "?" + rewritten.Query : ""));
             var message = new HttpRequestMessage(rewritten.Body == null ? HttpMethod.Get : HttpMethod.Post, uri);
             foreach (var h in ProxyHeaders.ForUpstream(request.Headers)) message.Headers.TryAddWithoutValidation(h.Key, h.Value);
+            // A bulk body goes as JSON, which Matomo reads from php://input and PHP never parses into $_POST.
             if (rewritten.Body != null)
-                message.Content = new StringContent(rewritten.Body, Encoding.UTF8, "application/x-www-form-urlencoded");
+                message.Content = new StringContent(rewritten.Body, Encoding.UTF8, rewritten.IsBulk ? "application/json" : "application/x-www-form-urlencoded");
 
             UpstreamResponse upstream;
             try
@@ -164,11 +176,36 @@ namespace Matomo.Mvc5
                 Trace.TraceWarning("Matomo proxy: tracking request answered HTTP " + status.ToString(CultureInfo.InvariantCulture));
                 return ProxyResponse.Harmless(image);
             }
-            var response = new ProxyResponse(status) { Body = Scrub(upstream.Body, upstream.Header("Content-Type")) };
+            string type = TrackingContentType(upstream.Header("Content-Type"), rewritten.IsBulk);
+            bool hasBody = upstream.Body != null && upstream.Body.Length > 0;
+            if (hasBody && type == null)
+            {
+                // Matomo's web server answered something a tracking endpoint never sends (an HTML error page, a script):
+                // it is not served from the site's origin.
+                Trace.TraceWarning("Matomo proxy: a tracking answer of a type the proxy does not pass on was dropped");
+                return ProxyResponse.Harmless(image);
+            }
+            var response = new ProxyResponse(status) { Body = hasBody ? Scrub(upstream.Body, type) : null };
+            if (type != null) response.With("Content-Type", type);
             response.Headers.AddRange(ProxyHeaders.ForBrowser(upstream.Headers, request.IsSecure));
             if (response.Header("Cache-Control") == null) response.With("Cache-Control", "no-store");
             response.With("X-Content-Type-Options", "nosniff");
             return response;
+        }
+
+        /// <summary>
+        /// The one <c>Content-Type</c> the proxy serves for a tracking answer of upstream type <paramref name="upstreamType"/>,
+        /// or null when that type is not one a tracking endpoint answers with: the GIF, plain text, and JSON for a bulk request.
+        /// </summary>
+        internal static string TrackingContentType(string upstreamType, bool bulk)
+        {
+            if (upstreamType == null) return null;
+            int semicolon = upstreamType.IndexOf(';');
+            string media = (semicolon < 0 ? upstreamType : upstreamType.Substring(0, semicolon)).Trim();
+            if (media.Equals("image/gif", StringComparison.OrdinalIgnoreCase)) return "image/gif";
+            if (media.Equals("text/plain", StringComparison.OrdinalIgnoreCase)) return "text/plain; charset=utf-8";
+            if (bulk && media.Equals("application/json", StringComparison.OrdinalIgnoreCase)) return "application/json; charset=utf-8";
+            return null;
         }
 
         /// <summary>An image request (the noscript image, or the tracker's image fallback): GET without <c>send_image=0</c>.</summary>

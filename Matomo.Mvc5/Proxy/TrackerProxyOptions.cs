@@ -55,6 +55,12 @@ namespace Matomo.Mvc5
             return Math.Max(4, workers / 4);
         }
 
+        /// <summary>
+        /// The most requests that wait for the tracker script's first fetch; further ones get 503 at once until it is
+        /// cached. Default 8.
+        /// </summary>
+        public int MaxScriptWaiters { get; set; } = 8;
+
         /// <summary>The clock (tests turn it).</summary>
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
     }

@@ -13,12 +13,31 @@ namespace Matomo.Mvc5
     {
         /// <summary>
         /// Subscribes to <c>BeginRequest</c>, and to <c>PostResolveRequestCache</c>, where requests under the tracker
-        /// proxy's path (<c>matomo:ProxyPath</c>) are handed to the proxy: no other web.config registration.
+        /// proxy's path (<c>matomo:ProxyPath</c>) are handed to the proxy: no other web.config registration. Starts the
+        /// proxy (its first fetch of Matomo's script) when one is configured.
         /// </summary>
         public void Init(HttpApplication context)
         {
+            StartProxy();
             context.BeginRequest += (sender, e) => OnBeginRequest(new HttpContextWrapper(((HttpApplication)sender).Context));
             context.PostResolveRequestCache += (sender, e) => OnPostResolveRequestCache(new HttpContextWrapper(((HttpApplication)sender).Context));
+        }
+
+        /// <summary>
+        /// Starts the tracker proxy when one is configured, so that it fetches Matomo's script before the first visitor
+        /// asks for it. A bad setting is left for the requests to report (debug) or contain (production).
+        /// </summary>
+        private static void StartProxy()
+        {
+            try
+            {
+                MatomoSettings settings = MatomoConfiguration.Current;
+                if (settings.Proxy != null) TrackerProxy.For(settings);
+            }
+            catch (System.Configuration.ConfigurationErrorsException)
+            {
+                // MatomoConfigurationException among them: OnBeginRequest meets it again, with a request to report it on.
+            }
         }
 
         /// <summary>
