@@ -23,6 +23,6 @@ namespace Matomo.Mvc5.Benchmarks
         [Benchmark]
         public MatomoClientInfo ThreeHopXForwardedFor() => Resolve();
 
-        private MatomoClientInfo Resolve() => MatomoClientInfo.Resolve(_settings, "127.0.0.1", Fixtures.ThreeHopXForwardedFor, null);
+        private MatomoClientInfo Resolve() => _settings.ResolveClient("127.0.0.1", Fixtures.ThreeHopXForwardedFor, null);
     }
 }

@@ -74,16 +74,16 @@ namespace Matomo.Mvc5.Tests
         [TestCase("203.0.113.5:4711")]
         public void An_IPv6_trusted_range_does_not_trust_a_direct_IPv4_client(string peer)
         {
-            MatomoClientInfo info = MatomoClientInfo.Resolve(Site("::/0"), peer, "10.0.0.1", null);
+            MatomoClientInfo info = Site("::/0").ResolveClient(peer, "10.0.0.1", null);
             Assert.That(info.IsInternal, Is.False);
             Assert.That(info.Address, Is.EqualTo(IPAddress.Parse("203.0.113.5")));
-            Assert.That(MatomoClientInfo.Resolve(Site("::/0"), peer, null, "for=10.0.0.1").IsInternal, Is.False, "Forwarded");
+            Assert.That(Site("::/0").ResolveClient(peer, null, "for=10.0.0.1").IsInternal, Is.False, "Forwarded");
         }
 
         [Test]
         public void An_IPv6_trusted_range_still_trusts_IPv6_proxies()
         {
-            MatomoClientInfo info = MatomoClientInfo.Resolve(Site("::/0"), "2001:db8::5", "10.0.0.1", null);
+            MatomoClientInfo info = Site("::/0").ResolveClient("2001:db8::5", "10.0.0.1", null);
             Assert.That(info.Address, Is.EqualTo(IPAddress.Parse("10.0.0.1")));
             Assert.That(info.IsInternal, Is.True);
         }
@@ -95,23 +95,23 @@ namespace Matomo.Mvc5.Tests
         {
             foreach (string peer in new[] { "203.0.113.5", "::ffff:203.0.113.5" })
             {
-                MatomoClientInfo info = MatomoClientInfo.Resolve(Site(trusted), peer, "10.0.0.1", null);
+                MatomoClientInfo info = Site(trusted).ResolveClient(peer, "10.0.0.1", null);
                 Assert.That(info.Address, Is.EqualTo(IPAddress.Parse("10.0.0.1")), peer);
                 Assert.That(info.IsInternal, Is.True, peer);
             }
-            Assert.That(MatomoClientInfo.Resolve(Site(trusted), "2001:db8::5", "10.0.0.1", null).IsInternal, Is.False, "no IPv6 peer is trusted");
+            Assert.That(Site(trusted).ResolveClient("2001:db8::5", "10.0.0.1", null).IsInternal, Is.False, "no IPv6 peer is trusted");
         }
 
         [Test]
         public void Internal_IPv6_ranges_hold_no_IPv4_client_and_the_mapped_block_holds_them_all()
         {
             MatomoSettings v6Internal = TestSettings.Basic((Keys.InternalIps, "::/0"));
-            Assert.That(MatomoClientInfo.Resolve(v6Internal, "203.0.113.5", null, null).IsInternal, Is.False);
-            Assert.That(MatomoClientInfo.Resolve(v6Internal, "::ffff:203.0.113.5", null, null).IsInternal, Is.False);
-            Assert.That(MatomoClientInfo.Resolve(v6Internal, "2001:db8::5", null, null).IsInternal, Is.True);
+            Assert.That(v6Internal.ResolveClient("203.0.113.5", null, null).IsInternal, Is.False);
+            Assert.That(v6Internal.ResolveClient("::ffff:203.0.113.5", null, null).IsInternal, Is.False);
+            Assert.That(v6Internal.ResolveClient("2001:db8::5", null, null).IsInternal, Is.True);
             MatomoSettings v4Internal = TestSettings.Basic((Keys.InternalIps, "::ffff:0:0/96"));
-            Assert.That(MatomoClientInfo.Resolve(v4Internal, "203.0.113.5", null, null).IsInternal, Is.True);
-            Assert.That(MatomoClientInfo.Resolve(v4Internal, "2001:db8::5", null, null).IsInternal, Is.False);
+            Assert.That(v4Internal.ResolveClient("203.0.113.5", null, null).IsInternal, Is.True);
+            Assert.That(v4Internal.ResolveClient("2001:db8::5", null, null).IsInternal, Is.False);
         }
     }
 }

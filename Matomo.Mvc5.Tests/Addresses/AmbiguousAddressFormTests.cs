@@ -106,7 +106,7 @@ namespace Matomo.Mvc5.Tests
             MatomoSettings settings = TestSettings.Basic((Keys.InternalIps, "10.0.0.0/8"));
             foreach (string bad in new[] { "10.0.0.01", "::ffff:10.0.0.01", "[10.0.0.1]", "10.0.0.1:99999", "10.0.0.1:0" })
             {
-                MatomoClientInfo info = MatomoClientInfo.Resolve(settings, "127.0.0.1", "10.0.0.1, " + bad, null);
+                MatomoClientInfo info = settings.ResolveClient("127.0.0.1", "10.0.0.1, " + bad, null);
                 Assert.That(info.Address, Is.Null, bad);
                 Assert.That(info.IsInternal, Is.False, bad);
             }

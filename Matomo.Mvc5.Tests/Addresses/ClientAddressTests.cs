@@ -79,7 +79,7 @@ namespace Matomo.Mvc5.Tests
         public void Quoted_commas_decide_the_internal_verdict()
         {
             MatomoSettings settings = TestSettings.Basic((Keys.InternalIps, "10.0.0.0/8"));
-            MatomoClientInfo info = MatomoClientInfo.Resolve(settings, "127.0.0.1", null, "for=10.0.0.9, for=10.0.0.8;by=\"x, for=203.0.113.66;a=b\"");
+            MatomoClientInfo info = settings.ResolveClient("127.0.0.1", null, "for=10.0.0.9, for=10.0.0.8;by=\"x, for=203.0.113.66;a=b\"");
             Assert.That(info.Address?.ToString(), Is.EqualTo("10.0.0.9"));
             Assert.That(info.IsInternal, Is.True);
         }
@@ -94,7 +94,7 @@ namespace Matomo.Mvc5.Tests
             Assert.That(Resolve("127.0.0.1", emptyXff, null), Is.EqualTo("127.0.0.1"), "nothing forwarded at all: the trusted peer is the client");
             Assert.That(Resolve("127.0.0.1", emptyXff, "for=203.0.113.7", ForwardedHeaderKind.XForwardedFor), Is.EqualTo("127.0.0.1"), "X-Forwarded-For only");
             MatomoSettings settings = TestSettings.Basic((Keys.InternalIps, "192.0.2.0/24"));
-            Assert.That(MatomoClientInfo.Resolve(settings, "127.0.0.1", emptyXff, "for=192.0.2.9").IsInternal, Is.True);
+            Assert.That(settings.ResolveClient("127.0.0.1", emptyXff, "for=192.0.2.9").IsInternal, Is.True);
         }
 
         [Test]
@@ -130,13 +130,13 @@ namespace Matomo.Mvc5.Tests
         public void Client_info_verdict()
         {
             MatomoSettings settings = TestSettings.Basic((Keys.InternalIps, "10.0.0.0/8"));
-            Assert.That(MatomoClientInfo.Resolve(settings, "127.0.0.1", "10.1.1.1", null).IsInternal, Is.True);
-            Assert.That(MatomoClientInfo.Resolve(settings, "203.0.113.9", "10.1.1.1", null).IsInternal, Is.False, "forged");
-            Assert.That(MatomoClientInfo.Resolve(settings, "10.1.1.1", null, null).IsInternal, Is.True);
-            MatomoClientInfo unknown = MatomoClientInfo.Resolve(settings, "127.0.0.1", "10.1.1.1, unknown", null);
+            Assert.That(settings.ResolveClient("127.0.0.1", "10.1.1.1", null).IsInternal, Is.True);
+            Assert.That(settings.ResolveClient("203.0.113.9", "10.1.1.1", null).IsInternal, Is.False, "forged");
+            Assert.That(settings.ResolveClient("10.1.1.1", null, null).IsInternal, Is.True);
+            MatomoClientInfo unknown = settings.ResolveClient("127.0.0.1", "10.1.1.1, unknown", null);
             Assert.That(unknown.IsInternal, Is.False);
             Assert.That(unknown.Address, Is.Null);
-            Assert.That(MatomoClientInfo.Resolve(settings, "127.0.0.1", null, null).Address.ToString(), Is.EqualTo("127.0.0.1"));
+            Assert.That(settings.ResolveClient("127.0.0.1", null, null).Address.ToString(), Is.EqualTo("127.0.0.1"));
         }
     }
 }

@@ -389,7 +389,7 @@ namespace Matomo.Mvc5.Tests.Hostile
         {
             try
             {
-                info = MatomoClientInfo.Resolve(SettingsFor(r), r.Remote, r.XForwardedFor, r.Forwarded);
+                info = SettingsFor(r).ResolveClient(r.Remote, r.XForwardedFor, r.Forwarded);
             }
             catch (Exception e)
             {
@@ -429,7 +429,7 @@ namespace Matomo.Mvc5.Tests.Hostile
         {
             MatomoSettings settings = TestSettings.Basic();
             foreach (string header in new[] { "\"", "\"for=1.2.3.4\"", "\"\"", "\"a\";for=203.0.113.7" })
-                Assert.DoesNotThrow(() => MatomoClientInfo.Resolve(settings, "127.0.0.1", null, header), Nasty.Show(header));
+                Assert.DoesNotThrow(() => settings.ResolveClient("127.0.0.1", null, header), Nasty.Show(header));
         }
 
         // ---- The properties --------------------------------------------------------------------------------------
@@ -557,7 +557,7 @@ namespace Matomo.Mvc5.Tests.Hostile
                 var request = new Request { Proxies = ProxyList.Default, Kind = kind, Remote = "127.0.0.1", XForwardedFor = kind == ForwardedHeaderKind.Auto ? header : null, Forwarded = header };
                 Verify(request);
                 // The header as the peer address too: never an exception, and not an address.
-                Assert.That(MatomoClientInfo.Resolve(SettingsFor(request), header, header, header).Address, Is.Null);
+                Assert.That(SettingsFor(request).ResolveClient(header, header, header).Address, Is.Null);
             }
         }
     }

@@ -109,7 +109,7 @@ namespace Matomo.Mvc5.Tests
             // The helper renders with settings under which it would decide the other way by itself: what it shows
             // can only be the module's verdict.
             MatomoSettings otherwise = TestSettings.Basic((Keys.InternalIps, isInternal ? "192.0.2.0/24" : "0.0.0.0/0, ::/0"));
-            Assert.That(MatomoClientInfo.Resolve(otherwise, remote, xff, null).IsInternal, Is.Not.EqualTo(isInternal), "the settings disagree");
+            Assert.That(otherwise.ResolveClient(remote, xff, null).IsInternal, Is.Not.EqualTo(isInternal), "the settings disagree");
             Snippet page = Snippet.Parse(MatomoHtmlHelperExtensions.Render(context, new ViewDataDictionary(), otherwise, null));
             Assert.That(page.Structure, Is.EqualTo(isInternal ? new[] { "#comment" } : new[] { "script", "noscript" }));
             Assert.DoesNotThrow(module.Dispose);

@@ -23,15 +23,13 @@ namespace Matomo.Mvc5
 
         /// <summary>
         /// Resolves the client from the peer address and forwarding headers (see <see cref="ClientAddressResolver"/>)
-        /// and checks it against <see cref="MatomoSettings.InternalIps"/>. For a request, use
-        /// <c>HttpContextBase.GetMatomoClient()</c>, which resolves once per request.
+        /// and checks it against <paramref name="internalIps"/>. With settings, <c>MatomoSettings.ResolveClient</c>.
         /// </summary>
-        public static MatomoClientInfo Resolve(MatomoSettings settings, string remoteAddress, string xForwardedFor, string forwarded)
+        internal static MatomoClientInfo Resolve(IpRangeList trustedProxies, ForwardedHeaderKind header, IpRangeList internalIps,
+            string remoteAddress, string xForwardedFor, string forwarded)
         {
-            if (settings == null) throw new ArgumentNullException(nameof(settings));
-            bool known = ClientAddressResolver.TryResolve(remoteAddress, xForwardedFor, forwarded, settings.TrustedProxies,
-                settings.ForwardedHeader, out IpAddressValue address);
-            return known ? new MatomoClientInfo(address, settings.InternalIps.Contains(address)) : new MatomoClientInfo(null, false);
+            bool known = ClientAddressResolver.TryResolve(remoteAddress, xForwardedFor, forwarded, trustedProxies, header, out IpAddressValue address);
+            return known ? new MatomoClientInfo(address, internalIps.Contains(address)) : new MatomoClientInfo(null, false);
         }
 
         /// <inheritdoc />

@@ -14,6 +14,12 @@ namespace Matomo.Mvc5
         /// <summary>The default age in seconds after which the cached tracker script is refreshed (one day).</summary>
         public const int DefaultScriptMaxAgeSeconds = 86400;
 
+        /// <summary>The script's name below <see cref="PublicPath"/>: what the snippet loads and the proxy serves.</summary>
+        internal const string ScriptName = "matomo.js";
+
+        /// <summary>The tracking endpoint's name below <see cref="PublicPath"/>.</summary>
+        internal const string TrackingName = "matomo.php";
+
         internal MatomoProxySettings(string path, string applicationPath, Uri upstream, string tokenAuth, int timeoutSeconds, int scriptMaxAgeSeconds)
         {
             Path = path;

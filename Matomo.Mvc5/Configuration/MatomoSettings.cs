@@ -57,15 +57,25 @@ namespace Matomo.Mvc5
 
         /// <summary>
         /// Parses and validates the settings from <paramref name="appSettings"/> (e.g. <c>ConfigurationManager.AppSettings</c>).
-        /// Unset or empty keys take their defaults.
+        /// Unset or empty keys take their defaults. <paramref name="applicationPath"/> is the site's virtual path
+        /// (<c>HttpRuntime.AppDomainAppVirtualPath</c>, such as <c>/</c> or <c>/app</c>): the tracker proxy's public path starts with it.
         /// </summary>
         /// <exception cref="MatomoConfigurationException">A key is set but invalid, or a <c>matomo:</c> key looks like a
         /// typo of one of ours.</exception>
-        public static MatomoSettings FromAppSettings(NameValueCollection appSettings)
+        public static MatomoSettings FromAppSettings(NameValueCollection appSettings, string applicationPath = "/")
         {
             if (appSettings == null) throw new ArgumentNullException(nameof(appSettings));
-            return MatomoSettingsParser.Parse(key => appSettings[key], appSettings.AllKeys);
+            return MatomoSettingsParser.Parse(key => appSettings[key], appSettings.AllKeys, applicationPath ?? "/");
         }
+
+        /// <summary>
+        /// Resolves the client of a request from its peer address and forwarding headers through
+        /// <see cref="TrustedProxies"/> and <see cref="ForwardedHeader"/> (see <see cref="ClientAddressResolver"/>), and
+        /// checks it against <see cref="InternalIps"/>. For a request, use <c>HttpContextBase.GetMatomoClient()</c>,
+        /// which resolves once per request.
+        /// </summary>
+        public MatomoClientInfo ResolveClient(string remoteAddress, string xForwardedFor, string forwarded) =>
+            MatomoClientInfo.Resolve(TrustedProxies, ForwardedHeader, InternalIps, remoteAddress, xForwardedFor, forwarded);
 
         /// <summary>The Matomo server (<c>matomo:DomainPath</c>), or <c>null</c> when unset.</summary>
         public string DomainPath { get; }

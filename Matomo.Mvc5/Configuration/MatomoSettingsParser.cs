@@ -31,8 +31,12 @@ namespace Matomo.Mvc5
             @"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*\z", RegexOptions.CultureInvariant);
         private static readonly Regex ContainerIdRegex = new Regex(@"^[A-Za-z0-9]{8}\z", RegexOptions.CultureInvariant);
 
-        /// <summary>Parses the keys that <paramref name="read"/> returns; <paramref name="allKeys"/> are checked for typos.</summary>
-        public static MatomoSettings Parse(Func<string, string> read, IEnumerable<string> allKeys)
+        /// <summary>
+        /// Parses the keys that <paramref name="read"/> returns; <paramref name="allKeys"/> are checked for typos.
+        /// <paramref name="applicationPath"/> is the site's virtual path (<c>/</c>, <c>/app</c>), which the proxy's
+        /// public path starts with: passed in by the web layer, never read here.
+        /// </summary>
+        public static MatomoSettings Parse(Func<string, string> read, IEnumerable<string> allKeys, string applicationPath = "/")
         {
             foreach (string key in allKeys ?? Enumerable.Empty<string>())
             {
@@ -82,7 +86,7 @@ namespace Matomo.Mvc5
                 secureCookie: ParseBool(Keys.SecureCookie, Get(Keys.SecureCookie), false),
                 cookieSameSite: ParseSameSite(Get(Keys.CookieSameSite), ParseBool(Keys.SecureCookie, Get(Keys.SecureCookie), false)),
                 enableJSErrorTracking: ParseBool(Keys.EnableJSErrorTracking, Get(Keys.EnableJSErrorTracking), false),
-                proxy: ParseProxy(Get, domainPath));
+                proxy: ParseProxy(Get, domainPath, applicationPath));
         }
 
         // ---- the page API's site-wide settings (issue 10) ----
@@ -170,7 +174,7 @@ namespace Matomo.Mvc5
         }
 
         /// <summary>The <c>matomo:Proxy*</c> keys; null when <c>matomo:ProxyPath</c> is unset.</summary>
-        private static MatomoProxySettings ParseProxy(Func<string, string> get, string domainPath)
+        private static MatomoProxySettings ParseProxy(Func<string, string> get, string domainPath, string applicationPath)
         {
             string path = get(Keys.ProxyPath)?.Trim('/');
             if (path == null) return null;
@@ -183,7 +187,7 @@ namespace Matomo.Mvc5
                 throw new MatomoConfigurationException(Keys.ProxyTokenAuth, null, TokenForm); // never quote a secret
             return new MatomoProxySettings(
                 path,
-                System.Web.HttpRuntime.AppDomainAppVirtualPath,
+                applicationPath,
                 upstream == null ? new Uri("https://" + domainPath + "/") : ParseUpstream(upstream),
                 token,
                 ParseWholeNumber(Keys.ProxyTimeoutSeconds, get(Keys.ProxyTimeoutSeconds), 1, 300,

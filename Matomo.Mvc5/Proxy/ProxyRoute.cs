@@ -9,11 +9,11 @@ namespace Matomo.Mvc5
     /// </summary>
     internal static class ProxyRoute
     {
-        /// <summary>The public names, as the browser asks for them below the prefix.</summary>
-        public const string ScriptName = "matomo.js";
+        /// <summary>The public names, as the browser asks for them below the prefix (the snippet's, from the settings).</summary>
+        public const string ScriptName = MatomoProxySettings.ScriptName;
 
         /// <summary>The tracking endpoint's public name below the prefix.</summary>
-        public const string TrackingName = "matomo.php";
+        public const string TrackingName = MatomoProxySettings.TrackingName;
 
         /// <summary>The endpoint that <paramref name="subPath"/> (the raw path below the prefix, no leading slash) names.</summary>
         public static ProxyEndpoint Classify(string subPath)

@@ -68,10 +68,10 @@ namespace Matomo.Mvc5
                         output.Append(");");
                         break;
                     case Slot.PageCommands:
-                        MatomoRenderer.WritePageCommands(output, input);
+                        PageScript.WriteStateCommands(output, input);
                         break;
                     case Slot.PageView:
-                        MatomoRenderer.WritePageView(output, input.Page, withPageView);
+                        PageScript.WritePageView(output, input.Page, withPageView);
                         break;
                 }
             }
@@ -88,8 +88,8 @@ namespace Matomo.Mvc5
             {
                 // Through the tracker proxy the page names only the site's own proxy path, never the Matomo host.
                 string home = s.Proxy?.PublicPath ?? s.BaseUrl;
-                string trackerName = s.Proxy == null ? s.TrackerPath : ProxyRoute.TrackingName;
-                string scriptName = s.Proxy == null ? s.ScriptPath : ProxyRoute.ScriptName;
+                string trackerName = s.Proxy == null ? s.TrackerPath : MatomoProxySettings.TrackingName;
+                string scriptName = s.Proxy == null ? s.ScriptPath : MatomoProxySettings.ScriptName;
                 string baseUrl = JavaScriptEncoder.EncodeString(home);
                 string trackerUrl = "u+" + JavaScriptEncoder.EncodeString(trackerName);
                 _text.Append("<script");

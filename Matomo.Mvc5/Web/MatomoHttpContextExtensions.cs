@@ -35,7 +35,7 @@ namespace Matomo.Mvc5
             if (context == null) throw new ArgumentNullException(nameof(context));
             if (context.Items[ClientKey] is MatomoClientInfo stored) return stored;
             HttpRequestBase request = context.Request;
-            MatomoClientInfo info = MatomoClientInfo.Resolve(settings, request.UserHostAddress, request.Headers["X-Forwarded-For"], request.Headers["Forwarded"]);
+            MatomoClientInfo info = settings.ResolveClient(request.UserHostAddress, request.Headers["X-Forwarded-For"], request.Headers["Forwarded"]);
             context.Items[ClientKey] = info;
             return info;
         }

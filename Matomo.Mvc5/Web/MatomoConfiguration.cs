@@ -39,7 +39,8 @@ namespace Matomo.Mvc5
         }
 
         private static Lazy<MatomoSettings> CreateLazy(NameValueCollection appSettings = null) =>
-            new Lazy<MatomoSettings>(() => MatomoSettings.FromAppSettings(appSettings ?? ConfigurationManager.AppSettings),
+            new Lazy<MatomoSettings>(() => MatomoSettings.FromAppSettings(appSettings ?? ConfigurationManager.AppSettings,
+                    System.Web.HttpRuntime.AppDomainAppVirtualPath ?? "/"),
                 LazyThreadSafetyMode.ExecutionAndPublication);
     }
 }
