@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Linq;
 using BenchmarkDotNet.Attributes;
+using Matomo.Mvc5.Addresses;
 
 namespace Matomo.Mvc5.Benchmarks
 {

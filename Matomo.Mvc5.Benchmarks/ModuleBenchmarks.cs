@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Matomo.Mvc5.Configuration;
 
 namespace Matomo.Mvc5.Benchmarks
 {

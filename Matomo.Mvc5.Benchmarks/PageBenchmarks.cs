@@ -1,4 +1,6 @@
 using BenchmarkDotNet.Attributes;
+using Matomo.Mvc5.Configuration;
+using Matomo.Mvc5.Rendering;
 
 namespace Matomo.Mvc5.Benchmarks
 {

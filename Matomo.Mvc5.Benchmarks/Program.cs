@@ -12,6 +12,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Matomo.Mvc5.Addresses;
 
 namespace Matomo.Mvc5.Benchmarks
 {

@@ -1,3 +1,5 @@
+using Matomo.Mvc5.Configuration;
+
 namespace Matomo.Mvc5.Sample.Models
 {
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Net;
+using Matomo.Mvc5.Addresses;
 using NUnit.Framework;
 
 namespace Matomo.Mvc5.Tests

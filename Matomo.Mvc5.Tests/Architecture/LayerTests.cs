@@ -9,6 +9,9 @@ using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
 using System.Text.RegularExpressions;
+using Matomo.Mvc5.Addresses;
+using Matomo.Mvc5.Configuration;
+using Matomo.Mvc5.Proxy;
 using Matomo.Mvc5.Tests.EndToEnd;
 using NUnit.Framework;
 

@@ -1,6 +1,6 @@
 using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
-using static Matomo.Mvc5.MatomoSettings;
+using static Matomo.Mvc5.Configuration.MatomoSettings;
 
 namespace Matomo.Mvc5.Tests
 {

@@ -1,12 +1,14 @@
 using System;
-using System.Collections.Specialized;
 using System.Collections.Generic;
+using System.Collections.Specialized;
 using System.Configuration;
 using System.Linq;
 using System.Net;
+using Matomo.Mvc5.Addresses;
+using Matomo.Mvc5.Configuration;
 using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
-using static Matomo.Mvc5.MatomoSettings;
+using static Matomo.Mvc5.Configuration.MatomoSettings;
 
 namespace Matomo.Mvc5.Tests
 {

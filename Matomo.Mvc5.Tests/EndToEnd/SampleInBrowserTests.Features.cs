@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using System.Text.Json;
+using Matomo.Mvc5.Rendering;
 using NUnit.Framework;
 using OpenQA.Selenium;
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
+using Matomo.Mvc5.Rendering;
 using NUnit.Framework;
 using OpenQA.Selenium;
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using Matomo.Mvc5.Rendering;
 using NUnit.Framework;
 using OpenQA.Selenium;
 

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Web.Mvc;
+using Matomo.Mvc5.Configuration;
+using Matomo.Mvc5.Rendering;
 using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
 

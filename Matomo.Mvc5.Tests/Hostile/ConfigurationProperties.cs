@@ -8,6 +8,8 @@ using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using FsCheck;
 using FsCheck.Fluent;
+using Matomo.Mvc5.Addresses;
+using Matomo.Mvc5.Configuration;
 using NUnit.Framework;
 
 namespace Matomo.Mvc5.Tests.Hostile

@@ -7,6 +7,8 @@ using System.Text;
 using System.Text.RegularExpressions;
 using FsCheck;
 using FsCheck.Fluent;
+using Matomo.Mvc5.Addresses;
+using Matomo.Mvc5.Configuration;
 using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
 

@@ -4,9 +4,11 @@ using System.Globalization;
 using System.Linq;
 using FsCheck;
 using FsCheck.Fluent;
+using Matomo.Mvc5.Configuration;
+using Matomo.Mvc5.Rendering;
 using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
-using Keys = Matomo.Mvc5.MatomoSettings.Keys;
+using Keys = Matomo.Mvc5.Configuration.MatomoSettings.Keys;
 
 namespace Matomo.Mvc5.Tests.Hostile
 {

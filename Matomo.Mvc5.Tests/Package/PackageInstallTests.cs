@@ -6,6 +6,7 @@ using System.Linq;
 using System.Reflection;
 using System.Web;
 using System.Xml.Linq;
+using Matomo.Mvc5.Configuration;
 using NUnit.Framework;
 
 namespace Matomo.Mvc5.Tests.Package
@@ -239,7 +240,7 @@ namespace Matomo.Mvc5.Tests.Package
         [Test]
         public void Adds_only_settings_that_the_library_reads()
         {
-            Type keys = LibraryType("Matomo.Mvc5.MatomoSettings+Keys");
+            Type keys = LibraryType("Matomo.Mvc5.Configuration.MatomoSettings+Keys");
             string[] read = keys.GetFields(BindingFlags.Public | BindingFlags.Static)
                 .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()).ToArray();
             Assert.That(PackageSettings, Is.SubsetOf(read));
@@ -313,7 +314,7 @@ namespace Matomo.Mvc5.Tests.Package
             var appSettings = new NameValueCollection();
             foreach (KeyValuePair<string, string> setting in configuration.AppSettings)
                 appSettings.Add(setting.Key, setting.Value);
-            MethodInfo fromAppSettings = LibraryType("Matomo.Mvc5.MatomoSettings").GetMethod("FromAppSettings", new[] { typeof(NameValueCollection) });
+            MethodInfo fromAppSettings = LibraryType("Matomo.Mvc5.Configuration.MatomoSettings").GetMethod("FromAppSettings", new[] { typeof(NameValueCollection) });
             Assert.That(fromAppSettings, Is.Not.Null, "MatomoSettings.FromAppSettings(NameValueCollection)");
             Assert.That(() => fromAppSettings.Invoke(null, new object[] { appSettings }), Throws.Nothing);
         }

@@ -49,7 +49,7 @@ namespace Matomo.Mvc5.Tests.Package
         /// <summary>Reads the site's files; <paramref name="scratch"/> receives copies, so that nothing caches them.</summary>
         public static SiteConfiguration Read(PackagesConfigSite site, string scratch)
         {
-            Configuration web = Open(site.WebConfig, scratch);
+            var web = Open(site.WebConfig, scratch);
             XDocument webXml = XDocument.Load(site.WebConfig);
             XElement webServer = webXml.Root.Element("system.webServer");
 
@@ -67,7 +67,7 @@ namespace Matomo.Mvc5.Tests.Package
 
             if (File.Exists(site.ViewsWebConfig))
             {
-                Configuration views = Open(site.ViewsWebConfig, scratch);
+                var views = Open(site.ViewsWebConfig, scratch);
                 var pages = (RazorPagesSection)views.GetSection(RazorPagesSection.SectionName);
                 result.ViewNamespaces = pages.Namespaces.Cast<NamespaceInfo>().Select(n => n.Namespace).ToArray();
             }
@@ -77,7 +77,7 @@ namespace Matomo.Mvc5.Tests.Package
         private static bool IsMatomoModule(string entry) =>
             entry.Substring(entry.IndexOf('=') + 1).Replace(" ", "").StartsWith(ModuleType.Replace(" ", ""), StringComparison.Ordinal);
 
-        private static Configuration Open(string path, string scratch)
+        private static System.Configuration.Configuration Open(string path, string scratch)
         {
             Directory.CreateDirectory(scratch);
             string copy = Path.Combine(scratch, Guid.NewGuid().ToString("N") + ".config");

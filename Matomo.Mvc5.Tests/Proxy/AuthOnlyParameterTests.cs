@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using Matomo.Mvc5.Proxy;
 using Matomo.Mvc5.Tests.Support.Php;
 using NUnit.Framework;
 using static Matomo.Mvc5.Tests.Proxy.ProxyFixture;

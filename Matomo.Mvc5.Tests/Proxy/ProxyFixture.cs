@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
+using Matomo.Mvc5.Proxy;
 using Matomo.Mvc5.Tests.Support;
 
 namespace Matomo.Mvc5.Tests.Proxy

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Matomo.Mvc5.Proxy;
 using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
 

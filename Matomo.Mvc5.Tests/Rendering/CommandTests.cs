@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using Matomo.Mvc5.Rendering;
 using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
 

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 
 using Jint;
+using Matomo.Mvc5.Rendering;
 using NUnit.Framework;
 
 namespace Matomo.Mvc5.Tests

@@ -1,7 +1,9 @@
 using System.Linq;
+using Matomo.Mvc5.Configuration;
+using Matomo.Mvc5.Rendering;
 using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
-using static Matomo.Mvc5.MatomoSettings;
+using static Matomo.Mvc5.Configuration.MatomoSettings;
 
 namespace Matomo.Mvc5.Tests
 {

@@ -1,5 +1,4 @@
 using System;
-using Matomo.Mvc5.Standin.Http;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
@@ -9,6 +8,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Matomo.Mvc5.Standin.Http;
 
 namespace Matomo.Mvc5.Tests.Support
 {

@@ -1,5 +1,6 @@
 using System.Collections.Specialized;
 using System.Linq;
+using Matomo.Mvc5.Configuration;
 
 namespace Matomo.Mvc5.Tests.Support
 {

@@ -1,8 +1,9 @@
 using System;
 using System.Web.Mvc;
+using Matomo.Mvc5.Configuration;
 using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
-using static Matomo.Mvc5.MatomoSettings;
+using static Matomo.Mvc5.Configuration.MatomoSettings;
 
 namespace Matomo.Mvc5.Tests
 {

@@ -5,10 +5,11 @@ using System.Linq;
 using System.Web;
 using System.Web.Mvc;
 using System.Web.Routing;
+using Matomo.Mvc5.Configuration;
 using Matomo.Mvc5.Tests.Support;
 using Moq;
 using NUnit.Framework;
-using static Matomo.Mvc5.MatomoSettings;
+using static Matomo.Mvc5.Configuration.MatomoSettings;
 
 namespace Matomo.Mvc5.Tests
 {

@@ -4,11 +4,12 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Web;
-using System.Web.Mvc;
 using System.Web.Hosting;
+using System.Web.Mvc;
+using Matomo.Mvc5.Configuration;
 using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
-using static Matomo.Mvc5.MatomoSettings;
+using static Matomo.Mvc5.Configuration.MatomoSettings;
 
 namespace Matomo.Mvc5.Tests
 {

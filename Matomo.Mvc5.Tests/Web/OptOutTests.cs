@@ -8,10 +8,11 @@ using System.Web.Routing;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using Jint;
+using Matomo.Mvc5.Configuration;
 using Matomo.Mvc5.Tests.Support;
 using Moq;
 using NUnit.Framework;
-using static Matomo.Mvc5.MatomoSettings;
+using static Matomo.Mvc5.Configuration.MatomoSettings;
 
 namespace Matomo.Mvc5.Tests
 {

@@ -7,10 +7,11 @@ using System.Linq;
 using System.Web;
 using System.Web.Mvc;
 using System.Web.Routing;
+using Matomo.Mvc5.Rendering;
 using Matomo.Mvc5.Tests.Support;
 using Moq;
 using NUnit.Framework;
-using Keys = Matomo.Mvc5.MatomoSettings.Keys;
+using Keys = Matomo.Mvc5.Configuration.MatomoSettings.Keys;
 
 namespace Matomo.Mvc5.Tests
 {

@@ -6,10 +6,12 @@ using System.Text;
 using System.Threading.Tasks;
 using System.Web;
 using System.Web.Hosting;
+using Matomo.Mvc5.Configuration;
+using Matomo.Mvc5.Proxy;
 using Matomo.Mvc5.Tests.Support;
 using Moq;
 using NUnit.Framework;
-using static Matomo.Mvc5.MatomoSettings;
+using static Matomo.Mvc5.Configuration.MatomoSettings;
 
 namespace Matomo.Mvc5.Tests
 {

@@ -1,6 +1,7 @@
 using System;
+using Matomo.Mvc5.Text;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Addresses
 {
     /// <summary>
     /// Finds the client address of a request the way Rails' RemoteIp and ASP.NET Core's ForwardedHeaders do:

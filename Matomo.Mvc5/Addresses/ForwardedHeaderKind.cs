@@ -1,4 +1,4 @@
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Addresses
 {
     /// <summary>Which forwarding header <see cref="ClientAddressResolver"/> reads from a trusted proxy.</summary>
     public enum ForwardedHeaderKind

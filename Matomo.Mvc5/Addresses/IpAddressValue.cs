@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Addresses
 {
     /// <summary>
     /// An IP address as one 128-bit number: IPv6 as is, IPv4 as its IPv4-mapped IPv6 form (<c>::ffff:a.b.c.d</c>),

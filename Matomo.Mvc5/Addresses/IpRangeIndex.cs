@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Addresses
 {
     /// <summary>
     /// The look-up structure behind <see cref="IpRangeList"/>: disjoint ranges, merged and sorted once, searched by

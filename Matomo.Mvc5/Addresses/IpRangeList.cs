@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
+using Matomo.Mvc5.Text;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Addresses
 {
     /// <summary>
     /// An immutable set of IPv4 and IPv6 addresses and CIDR ranges, such as <c>10.0.0.0/8, 192.0.2.7, fe80::/10</c>,

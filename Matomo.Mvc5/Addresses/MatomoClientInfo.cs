@@ -1,5 +1,6 @@
 using System;
 using System.Net;
+using Matomo.Mvc5.Addresses;
 
 namespace Matomo.Mvc5
 {

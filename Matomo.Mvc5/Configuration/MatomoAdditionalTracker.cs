@@ -1,4 +1,4 @@
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Configuration
 {
     /// <summary>Another Matomo site that receives the same page view through <c>addTracker</c>.</summary>
     public sealed class MatomoAdditionalTracker

@@ -1,4 +1,4 @@
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Configuration
 {
     /// <summary>What Matomo must be told about consent before it tracks (<c>matomo:RequireConsent</c>).</summary>
     public enum MatomoConsentMode

@@ -1,6 +1,6 @@
 using System;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Configuration
 {
     /// <summary>
     /// The tracker proxy's settings (<c>matomo:Proxy*</c>): plain data, parsed and validated with the others, then

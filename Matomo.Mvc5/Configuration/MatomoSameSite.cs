@@ -1,4 +1,4 @@
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Configuration
 {
     /// <summary>The SameSite attribute of the tracker's cookies (<c>matomo:CookieSameSite</c>, <c>setCookieSameSite</c>).</summary>
     public enum MatomoSameSite

@@ -1,7 +1,7 @@
 using System.Linq;
 using System.Reflection;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Configuration
 {
     public sealed partial class MatomoSettings
     {

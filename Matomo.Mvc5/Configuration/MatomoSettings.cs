@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Specialized;
+using Matomo.Mvc5.Addresses;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Configuration
 {
     /// <summary>
     /// The Matomo settings of a site: plain data, parsed and validated once from web.config <c>appSettings</c>

@@ -3,9 +3,11 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
-using Keys = Matomo.Mvc5.MatomoSettings.Keys;
+using Matomo.Mvc5.Addresses;
+using Matomo.Mvc5.Text;
+using Keys = Matomo.Mvc5.Configuration.MatomoSettings.Keys;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Configuration
 {
     /// <summary>Reads every key once, validates it and builds the immutable <see cref="MatomoSettings"/>.</summary>
     internal static class MatomoSettingsParser

@@ -1,6 +1,6 @@
 using System;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Configuration
 {
     /// <summary>
     /// Tells a misspelt <c>matomo:</c> key from the site's own: a key is taken for a typo of one of ours only when it

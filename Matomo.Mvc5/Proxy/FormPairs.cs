@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Proxy
 {
     /// <summary>
     /// An <c>application/x-www-form-urlencoded</c> list (a query string or a form body) as PHP reads it for Matomo:

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Proxy
 {
     /// <summary>
     /// A JSON value for the tracker proxy's bulk bodies: parsed strictly (RFC 8259, nesting capped), written back with

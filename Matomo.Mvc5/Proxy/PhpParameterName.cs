@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Proxy
 {
     /// <summary>
     /// The name under which PHP registers a form or query parameter (<c>php_register_variable_ex</c> in PHP's

@@ -1,4 +1,4 @@
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Proxy
 {
     /// <summary>What a path under the tracker proxy's prefix is. Anything not named exactly is <see cref="None"/>.</summary>
     internal enum ProxyEndpoint

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Specialized;
 using System.Text;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Proxy
 {
     /// <summary>
     /// Which headers cross the tracker proxy, each way. Towards Matomo: <c>User-Agent</c>, <c>Accept-Language</c>,

@@ -1,7 +1,7 @@
 using System.Collections.Specialized;
 using System.IO;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Proxy
 {
     /// <summary>A browser request to the tracker proxy, as the System.Web handler (or a test) hands it over.</summary>
     internal sealed class ProxyRequest

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Text;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Proxy
 {
     /// <summary>What the tracker proxy answers: a status, headers that passed the allow-list, and a body.</summary>
     internal sealed class ProxyResponse

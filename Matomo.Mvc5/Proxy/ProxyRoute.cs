@@ -1,6 +1,7 @@
 using System;
+using Matomo.Mvc5.Configuration;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Proxy
 {
     /// <summary>
     /// Classifies the path below the proxy prefix. Only four exact names are served; the upstream URL is built from

@@ -1,14 +1,15 @@
 using System;
 using System.Diagnostics;
-using System.Linq;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Net.Http;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Matomo.Mvc5.Configuration;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Proxy
 {
     /// <summary>
     /// The tracker proxy's engine: serves Matomo's script from a cache and forwards tracking requests with the

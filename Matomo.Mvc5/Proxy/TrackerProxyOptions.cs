@@ -1,6 +1,6 @@
 using System;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Proxy
 {
     /// <summary>How a <see cref="TrackerProxy"/> reaches Matomo and what it allows. Built from the settings; tests build their own.</summary>
     internal sealed class TrackerProxyOptions

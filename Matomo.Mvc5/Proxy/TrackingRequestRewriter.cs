@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Proxy
 {
     /// <summary>
     /// Adds the visitor address (<c>cip</c>) and the proxy's <c>token_auth</c> to a tracking request, single or bulk,

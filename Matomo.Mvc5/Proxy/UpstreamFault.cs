@@ -1,6 +1,6 @@
 using System;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Proxy
 {
     /// <summary>Matomo could not be reached in time, or answered out of bounds. Its message never holds a URL or token.</summary>
     [Serializable]

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Proxy
 {
     /// <summary>Matomo's answer to the proxy: status, every header (response and content), and the capped body.</summary>
     internal sealed class UpstreamResponse

@@ -1,6 +1,6 @@
 using System;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Rendering
 {
     /// <summary>
     /// A growable character buffer: what StringBuilder does, with less per-call overhead on Mono's JIT (the renderer

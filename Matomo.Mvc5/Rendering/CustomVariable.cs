@@ -1,4 +1,5 @@
 using System;
+using Matomo.Mvc5.Rendering;
 
 namespace Matomo.Mvc5
 {

@@ -1,4 +1,4 @@
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Rendering
 {
     /// <summary>HTML encoding for the few attribute values the snippet carries (the nonce, the image URL).</summary>
     internal static class HtmlEncoder

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Text.RegularExpressions;
+using Matomo.Mvc5.Rendering;
 
 namespace Matomo.Mvc5
 {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.RegularExpressions;
+using Matomo.Mvc5.Rendering;
 
 namespace Matomo.Mvc5
 {

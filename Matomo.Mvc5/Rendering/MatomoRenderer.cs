@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
+using Matomo.Mvc5.Configuration;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Rendering
 {
     /// <summary>
     /// Renders Matomo's tracking snippet for a page: the list of <c>_paq</c> commands, serialized through the one

@@ -1,4 +1,4 @@
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Rendering
 {
     /// <summary>Why tracking is commented out for a request.</summary>
     public enum MatomoSuppression

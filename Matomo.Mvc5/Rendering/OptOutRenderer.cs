@@ -1,4 +1,4 @@
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Rendering
 {
     /// <summary>
     /// The first-party opt-out control of <c>Html.MatomoOptOut()</c>: a checkbox with a real label and a status line,

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Rendering
 {
     /// <summary>
     /// The per-page part of the snippet, written into the slots of the <see cref="SnippetTemplate"/>: the page's

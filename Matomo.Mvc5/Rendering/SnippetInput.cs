@@ -1,4 +1,4 @@
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Rendering
 {
     /// <summary>
     /// What one rendering of the snippet is made of: the request's page and the page read from ViewData (either may be

@@ -1,7 +1,8 @@
 using System.Collections.Generic;
 using System.Globalization;
+using Matomo.Mvc5.Configuration;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Rendering
 {
     /// <summary>
     /// The snippet of one <see cref="MatomoSettings"/>, built once by <see cref="MatomoRenderer"/>: constant text with

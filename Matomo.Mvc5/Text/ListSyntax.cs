@@ -1,6 +1,6 @@
 using System;
 
-namespace Matomo.Mvc5
+namespace Matomo.Mvc5.Text
 {
     /// <summary>The syntax shared by every list-valued setting and by numbers in settings: one place for both.</summary>
     internal static class ListSyntax

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Specialized;
 using System.Configuration;
 using System.Threading;
+using Matomo.Mvc5.Configuration;
 
 namespace Matomo.Mvc5
 {

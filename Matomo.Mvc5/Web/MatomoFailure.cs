@@ -2,6 +2,8 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 using System.Web;
+using Matomo.Mvc5.Configuration;
+using Matomo.Mvc5.Rendering;
 
 namespace Matomo.Mvc5
 {

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Security.Principal;
 using System.Web;
 using System.Web.Mvc;
+using Matomo.Mvc5.Configuration;
+using Matomo.Mvc5.Rendering;
 
 namespace Matomo.Mvc5
 {

@@ -1,5 +1,6 @@
 using System;
 using System.Web;
+using Matomo.Mvc5.Configuration;
 
 namespace Matomo.Mvc5
 {

@@ -1,5 +1,7 @@
 using System;
 using System.Web;
+using Matomo.Mvc5.Configuration;
+using Matomo.Mvc5.Proxy;
 
 namespace Matomo.Mvc5
 {

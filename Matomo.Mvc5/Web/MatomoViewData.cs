@@ -80,7 +80,7 @@ namespace Matomo.Mvc5
 
         /// <summary>Reads <c>matomo_vars</c> into <paramref name="target"/>.</summary>
         /// <exception cref="MatomoViewDataException">The value or one of its items is malformed.</exception>
-        public static void ReadVariables(object value, ICollection<CustomVariable> target)
+        internal static void ReadVariables(object value, ICollection<CustomVariable> target)
         {
             int position = 0;
             foreach (object item in Sequence(Variables, value, VariableForm))
@@ -128,7 +128,7 @@ namespace Matomo.Mvc5
 
         /// <summary>Reads <c>matomo_dimensions</c> into <paramref name="target"/>.</summary>
         /// <exception cref="MatomoViewDataException">The value or one of its items is malformed.</exception>
-        public static void ReadDimensions(object value, ICollection<CustomDimension> target)
+        internal static void ReadDimensions(object value, ICollection<CustomDimension> target)
         {
             int position = 0;
             if (value is Dictionary<int, string> typed)
@@ -173,7 +173,7 @@ namespace Matomo.Mvc5
 
         /// <summary>Reads <c>matomo_commands</c> into <paramref name="target"/>.</summary>
         /// <exception cref="MatomoViewDataException">The value or one of its items is malformed.</exception>
-        public static void ReadCommands(object value, ICollection<MatomoCommand> target)
+        internal static void ReadCommands(object value, ICollection<MatomoCommand> target)
         {
             int position = 0;
             foreach (object item in Sequence(Commands, value, CommandForm))
@@ -200,7 +200,7 @@ namespace Matomo.Mvc5
         /// The identity entry's value as a user id: <c>null</c> or an empty string gives none; other values are
         /// converted with the invariant culture.
         /// </summary>
-        public static string ReadIdentity(object value)
+        internal static string ReadIdentity(object value)
         {
             string id = value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture);
             return string.IsNullOrEmpty(id) ? null : id;

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
 using System.Web;
+using Matomo.Mvc5.Configuration;
+using Matomo.Mvc5.Proxy;
 
 namespace Matomo.Mvc5
 {
