@@ -314,9 +314,9 @@ namespace Matomo.Mvc5.Tests.Package
             var appSettings = new NameValueCollection();
             foreach (KeyValuePair<string, string> setting in configuration.AppSettings)
                 appSettings.Add(setting.Key, setting.Value);
-            MethodInfo fromAppSettings = LibraryType("Matomo.Mvc5.Configuration.MatomoSettings").GetMethod("FromAppSettings", new[] { typeof(NameValueCollection) });
-            Assert.That(fromAppSettings, Is.Not.Null, "MatomoSettings.FromAppSettings(NameValueCollection)");
-            Assert.That(() => fromAppSettings.Invoke(null, new object[] { appSettings }), Throws.Nothing);
+            MethodInfo fromAppSettings = LibraryType("Matomo.Mvc5.Configuration.MatomoSettings").GetMethod("FromAppSettings", new[] { typeof(NameValueCollection), typeof(string) });
+            Assert.That(fromAppSettings, Is.Not.Null, "MatomoSettings.FromAppSettings(NameValueCollection, string)");
+            Assert.That(() => fromAppSettings.Invoke(null, new object[] { appSettings, "/" }), Throws.Nothing);
         }
 
         private static void EditSettings(PackagesConfigSite site, IReadOnlyDictionary<string, string> values)
