@@ -179,11 +179,29 @@ namespace Matomo.Mvc5.Proxy
                     sb.Append("\"\\/\b\f\n\r\t"[simple]);
                     continue;
                 }
-                if (e != 'u' || i + 4 > s.Length || !int.TryParse(s.Substring(i, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int code))
-                    throw Bad();
+                int code = Hex4(s, ref i, e);
+                if (char.IsLowSurrogate((char)code)) throw Bad(); // unpaired, as PHP's json_decode refuses it
+                if (char.IsHighSurrogate((char)code))
+                {
+                    // Only with its low half, escaped right after it.
+                    if (i + 1 >= s.Length || s[i] != '\\') throw Bad();
+                    i += 2;
+                    int low = Hex4(s, ref i, s[i - 1]);
+                    if (!char.IsLowSurrogate((char)low)) throw Bad();
+                    sb.Append((char)code).Append((char)low);
+                    continue;
+                }
                 sb.Append((char)code);
-                i += 4;
             }
+        }
+
+        /// <summary>The four hex digits of a <c>\\u</c> escape (<paramref name="escape"/> is the letter after the backslash) at <paramref name="i"/>.</summary>
+        private static int Hex4(string s, ref int i, char escape)
+        {
+            if (escape != 'u' || i + 4 > s.Length || !int.TryParse(s.Substring(i, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int code))
+                throw Bad();
+            i += 4;
+            return code;
         }
 
         /// <summary>The compact JSON text of this value.</summary>

@@ -23,11 +23,11 @@ namespace Matomo.Mvc5.Tests.Support.Php
         private static string Script(string name) =>
             Path.Combine(SampleHost.Root, "Matomo.Mvc5.Tests", "Support", "Php", name);
 
-        /// <summary>What PHP's <c>parse_str</c> registers for <c>raw=v</c>, for each raw (URL-encoded) name: its top-level keys and whether each is an array.</summary>
-        public static List<(string[] Keys, bool[] Arrays)> RegisteredNames(IReadOnlyList<string> rawNames)
+        /// <summary>Runs script <paramref name="script"/> (beside this file) with one line of input each, and returns its one line of output each.</summary>
+        public static List<string> Lines(string script, IReadOnlyList<string> inputs)
         {
-            if (rawNames.Any(n => n.IndexOf('\n') >= 0)) throw new ArgumentException("one name a line: no raw line feed", nameof(rawNames));
-            var start = new ProcessStartInfo(Executable, SampleHost.Quote(Script("names.php")))
+            if (inputs.Any(n => n.IndexOf('\n') >= 0)) throw new ArgumentException("one input a line: no raw line feed", nameof(inputs));
+            var start = new ProcessStartInfo(Executable, SampleHost.Quote(Script(script)))
             {
                 UseShellExecute = false,
                 RedirectStandardInput = true,
@@ -38,24 +38,35 @@ namespace Matomo.Mvc5.Tests.Support.Php
             using (Process php = Process.Start(start))
             {
                 var input = new StreamWriter(php.StandardInput.BaseStream, new UTF8Encoding(false)) { NewLine = "\n" };
-                string output = null;
+                string output = null, errors = null;
                 var read = new Thread(() => output = php.StandardOutput.ReadToEnd()); // read while stdin is written
+                var readErrors = new Thread(() => errors = php.StandardError.ReadToEnd());
                 read.Start();
-                foreach (string name in rawNames) input.WriteLine(name);
+                readErrors.Start();
+                foreach (string line in inputs) input.WriteLine(line);
                 input.Close();
                 read.Join();
+                readErrors.Join();
                 php.WaitForExit();
-                if (php.ExitCode != 0) throw new InvalidOperationException("php names.php: " + php.StandardError.ReadToEnd());
-                var result = new List<(string[], bool[])>();
-                foreach (string line in output.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries))
-                {
-                    using (JsonDocument d = JsonDocument.Parse(line))
-                        result.Add((d.RootElement.GetProperty("keys").EnumerateArray().Select(k => k.GetString()).ToArray(),
-                            d.RootElement.GetProperty("array").EnumerateArray().Select(a => a.GetBoolean()).ToArray()));
-                }
-                if (result.Count != rawNames.Count) throw new InvalidOperationException("php answered " + result.Count + " lines for " + rawNames.Count + " names");
-                return result;
+                if (php.ExitCode != 0) throw new InvalidOperationException("php " + script + ": " + errors);
+                List<string> lines = output.Split('\n').ToList();
+                if (lines.Count > 0 && lines[lines.Count - 1].Length == 0) lines.RemoveAt(lines.Count - 1);
+                if (lines.Count != inputs.Count) throw new InvalidOperationException("php " + script + " answered " + lines.Count + " lines for " + inputs.Count);
+                return lines;
             }
+        }
+
+        /// <summary>What PHP's <c>parse_str</c> registers for <c>raw=v</c>, for each raw (URL-encoded) name: its top-level keys and whether each is an array.</summary>
+        public static List<(string[] Keys, bool[] Arrays)> RegisteredNames(IReadOnlyList<string> rawNames)
+        {
+            var result = new List<(string[], bool[])>();
+            foreach (string line in Lines("names.php", rawNames))
+            {
+                using (JsonDocument d = JsonDocument.Parse(line))
+                    result.Add((d.RootElement.GetProperty("keys").EnumerateArray().Select(k => k.GetString()).ToArray(),
+                        d.RootElement.GetProperty("array").EnumerateArray().Select(a => a.GetBoolean()).ToArray()));
+            }
+            return result;
         }
     }
 
