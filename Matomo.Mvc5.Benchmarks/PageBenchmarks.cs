@@ -5,7 +5,7 @@ using Matomo.Mvc5.Rendering;
 namespace Matomo.Mvc5.Benchmarks
 {
     /// <summary>
-    /// The typed page API (issue 10) against the same commands through ViewData (<c>matomo_commands</c>): a product
+    /// The typed page API against the same commands through ViewData (<c>matomo_commands</c>): a product
     /// page (<c>setEcommerceView</c>) and an order page (three <c>addEcommerceItem</c> and <c>trackEcommerceOrder</c>).
     /// Each case does all of a request's Matomo work: it makes the page (typed calls, or the ViewData entry with its
     /// arrays, as a controller would) and renders it. Settings are parsed once, in <see cref="Setup"/>.

@@ -18,7 +18,7 @@ namespace Matomo.Mvc5.Benchmarks
 {
     /// <summary>
     /// Runs the benchmarks in-process (the only toolchain that works under Mono), then compares each figure with its
-    /// target (issue 5) and writes that comparison next to BenchmarkDotNet's markdown tables.
+    /// target and writes that comparison next to BenchmarkDotNet's markdown tables.
     /// Usage: Matomo.Mvc5.Benchmarks.exe [--artifacts DIR] [BenchmarkDotNet options, e.g. --filter *Render*]
     /// </summary>
     public static class Program
@@ -122,7 +122,7 @@ namespace Matomo.Mvc5.Benchmarks
             if (module != null)
                 Row("Module: resolve a three-hop X-Forwarded-For + internal verdict, median time", Ns(Median(module)), "≤ 300 ns", Median(module) <= 300);
 
-            // The typed page API (issue 10): a typed command costs no more than the same command through ViewData.
+            // The typed page API: a typed command costs no more than the same command through ViewData.
             foreach (string page in new[] { "ProductPage", "OrderPage" })
             {
                 BenchmarkReport typed = Find(nameof(PageBenchmarks), page + "Typed"), viewData = Find(nameof(PageBenchmarks), page + "ViewData");

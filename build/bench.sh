@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ./build.sh bench: build Matomo.Mvc5.Benchmarks (Release) and run every benchmark under Mono, in-process
 # (BenchmarkDotNet's InProcessEmitToolchain), with a short job: 1 launch, 3 warm-up and 10 measured iterations.
-# Writes BenchmarkDotNet's markdown tables and the comparison with issue 5's targets to artifacts/bench/results.md
+# Writes BenchmarkDotNet's markdown tables and the comparison with the render targets to artifacts/bench/results.md
 # (and prints it). Takes about 1.5 minutes on 2 cores. Extra arguments go to BenchmarkDotNet, e.g.
 #   ./build.sh bench --filter '*Render*'
 set -euo pipefail
@@ -28,7 +28,7 @@ log "running the benchmarks under $(mono --version | head -n 1)"
     cat "$f"
   done
   echo
-  echo "## Targets (issue 5)"
+  echo "## Targets"
   echo
   cat "$OUT/results/targets.md"
 } >"$OUT/results.md"

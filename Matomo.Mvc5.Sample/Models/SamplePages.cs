@@ -47,7 +47,7 @@ namespace Matomo.Mvc5.Sample.Models
                 "Staff exclusion: visitors from matomo:InternalIps are not tracked, also behind your proxies (analytical:TrustedProxies)."),
             new SamplePage("CSP nonce", "Csp", "Index",
                 "A strict Content-Security-Policy with a nonce per request: matomo:NonceItemKey lets @Html.Matomo() find it."),
-            // The typed page API (issue 10).
+            // The typed page API.
             new SamplePage("Shop", "Shop", "Index",
                 "Ecommerce through HttpContext.GetMatomoPage(): category and product views, cart updates, an order on its confirmation page."),
             new SamplePage("Search", "Search", "Index",

@@ -8,7 +8,7 @@ using static Matomo.Mvc5.Configuration.MatomoSettings;
 namespace Matomo.Mvc5.Tests
 {
     /// <summary>
-    /// Address families never mix (issue 8): an IPv6 range holds no IPv4 address, an IPv4 range no IPv6 address; an
+    /// Address families never mix: an IPv6 range holds no IPv4 address, an IPv4 range no IPv6 address; an
     /// IPv4 address and its IPv4-mapped IPv6 form are one address, so a range inside <c>::ffff:0:0/96</c> is an IPv4
     /// range, <c>::ffff:0:0/96</c> is every IPv4 address, and a wider IPv6 range has the mapped block cut out.
     /// </summary>
@@ -66,7 +66,7 @@ namespace Matomo.Mvc5.Tests
                 Assert.That(mapped.Contains(IPAddress.Parse(v6)), Is.False, v6);
         }
 
-        // The defect of issue 8: with every IPv6 proxy trusted, an IPv4 client that talks to the site directly and
+        // The defect: with every IPv6 proxy trusted, an IPv4 client that talks to the site directly and
         // sends its own X-Forwarded-For was believed, and got the internal comment.
         private static MatomoSettings Site(string trustedProxies) =>
             TestSettings.Basic((Keys.TrustedProxies, trustedProxies), (Keys.InternalIps, "10.0.0.0/8"));

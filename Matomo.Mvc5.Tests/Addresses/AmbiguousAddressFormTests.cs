@@ -8,7 +8,7 @@ using static Matomo.Mvc5.Configuration.MatomoSettings;
 namespace Matomo.Mvc5.Tests
 {
     /// <summary>
-    /// One rule for ambiguous address forms (issue 8), wherever an address is read: a forwarded hop, the peer, an entry
+    /// One rule for ambiguous address forms, wherever an address is read: a forwarded hop, the peer, an entry
     /// of an IP list. A dotted quad never has leading zeros (octal look-alikes), alone or as the tail of an IPv6
     /// address; brackets hold IPv6 only (RFC 3986); a port is 1 to 65535.
     /// </summary>

@@ -8,7 +8,7 @@ using static Matomo.Mvc5.Configuration.MatomoSettings;
 namespace Matomo.Mvc5.Tests
 {
     /// <summary>
-    /// The page API's site-wide settings (issue 10): each key parsed and validated like the others (the message names
+    /// The page API's site-wide settings: each key parsed and validated like the others (the message names
     /// the key and the form), and pushed where Matomo's docs put it: before the page view.
     /// </summary>
     public class PageSettingsTests

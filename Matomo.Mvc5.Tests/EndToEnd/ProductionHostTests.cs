@@ -6,7 +6,7 @@ using NUnit.Framework;
 namespace Matomo.Mvc5.Tests.EndToEnd
 {
     /// <summary>
-    /// Issue 9 §4 on a real host: the Sample served as a production site (<c>&lt;compilation debug="false"&gt;</c>) under
+    /// On a real host: the Sample served as a production site (<c>&lt;compilation debug="false"&gt;</c>) under
     /// nginx + fastcgi-mono-server4, with an invalid setting whose value looks like a secret. Every page still answers,
     /// with the comment that names the key in place of the snippet, and the value is nowhere in the page.
     /// </summary>

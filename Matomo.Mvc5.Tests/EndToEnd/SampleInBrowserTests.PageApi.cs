@@ -9,7 +9,7 @@ using OpenQA.Selenium;
 namespace Matomo.Mvc5.Tests.EndToEnd
 {
     /// <summary>
-    /// The typed page API (issue 10) through the Sample's pages in Chromium: the shop (category, product, cart update,
+    /// The typed page API through the Sample's pages in Chromium: the shop (category, product, cart update,
     /// order), site search, a goal on sign-up, the opt-out on the privacy page (also with consent required), and staff
     /// excluded by role and by attribute. On the Quick start host (<c>_defaults</c>: site 1, Web.config's settings,
     /// which exclude the Administrators role) and the consent host (<c>_consent</c>: site 3, RequireConsent=tracking).

@@ -73,7 +73,7 @@ namespace Matomo.Mvc5.Tests.Hostile
                     return Poisoned(c => c >= '0' && c <= '9') ? false : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int t) ? t >= 1 && t <= 300 : (bool?)false;
                 case MatomoSettings.Keys.ProxyScriptMaxAgeSeconds:
                     return Poisoned(c => c >= '0' && c <= '9') ? false : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int a) ? a >= 60 && a <= 31536000 : (bool?)false;
-                // The page API's keys (issue 10).
+                // The page API's keys.
                 case MatomoSettings.Keys.ExcludedRoles:
                     return v.Split(',').Select(role => role.Trim()).All(role => role.Length > 0 && !role.Any(char.IsControl));
                 case MatomoSettings.Keys.ExcludedPaths:

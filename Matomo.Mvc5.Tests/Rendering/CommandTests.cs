@@ -8,7 +8,7 @@ using NUnit.Framework;
 namespace Matomo.Mvc5.Tests
 {
     /// <summary>
-    /// A command is immutable (issue 8): its arguments cannot be changed after it was checked, neither through what
+    /// A command is immutable: its arguments cannot be changed after it was checked, neither through what
     /// <see cref="MatomoCommand.Arguments"/> hands out nor through the array it was made from; and no encoding error is
     /// ever dropped silently on the way to the page.
     /// </summary>
@@ -27,7 +27,7 @@ namespace Matomo.Mvc5.Tests
             var command = new MatomoCommand("trackEvent", "Video", "Play", "Intro", 3);
             string before = MatomoRenderer.Render(TestSettings.Basic(), PageWith(command));
 
-            // The attack of issue 8: cast back to the array and write into it.
+            // The attack: cast back to the array and write into it.
             IReadOnlyList<object> handedOut = command.Arguments;
             // (The cast may fail, or hand out a copy; either way nothing may change.)
             if (handedOut is object[] array) array[0] = new object();

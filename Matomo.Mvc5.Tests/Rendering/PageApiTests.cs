@@ -12,7 +12,7 @@ using static Matomo.Mvc5.Configuration.MatomoSettings;
 namespace Matomo.Mvc5.Tests
 {
     /// <summary>
-    /// The typed page API (issue 10) as the browser sees it: every method's command, run by Jint from the parsed HTML;
+    /// The typed page API as the browser sees it: every method's command, run by Jint from the parsed HTML;
     /// the order on the page; validation at call time; culture-invariant numbers; exclusion.
     /// </summary>
     public class PageApiTests

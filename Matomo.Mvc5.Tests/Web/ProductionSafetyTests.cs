@@ -16,7 +16,7 @@ using Keys = Matomo.Mvc5.Configuration.MatomoSettings.Keys;
 namespace Matomo.Mvc5.Tests
 {
     /// <summary>
-    /// Issue 9 §4: in production (debug="false") analytics never takes a page down; it comments itself out, names the
+    /// in production (debug="false") analytics never takes a page down; it comments itself out, names the
     /// problem without values, and traces the full message. With debug="true" it throws, and says which key is unset.
     /// </summary>
     [NonParallelizable]

@@ -56,7 +56,7 @@ namespace Matomo.Mvc5.Configuration
             /// <summary>Seconds after which the proxy refreshes its cached tracker script in the background (default 86400).</summary>
             public const string ProxyScriptMaxAgeSeconds = "matomo:ProxyScriptMaxAgeSeconds";
 
-            // ---- The page API's site-wide settings (issue 10) ----
+            // ---- The page API's site-wide settings ----
             /// <summary>Roles (comma-separated) whose signed-in members are not tracked, checked with <c>IPrincipal.IsInRole</c>.</summary>
             public const string ExcludedRoles = "matomo:ExcludedRoles";
             /// <summary>App-relative path prefixes such as <c>~/admin</c> under which nothing is tracked.</summary>

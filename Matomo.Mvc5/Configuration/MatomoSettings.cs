@@ -21,7 +21,7 @@ namespace Matomo.Mvc5.Configuration
             MatomoConsentMode requireConsent, bool respectDoNotTrack, bool enableLinkTracking, int heartBeatSeconds,
             bool useHttps, string trackerPath, string scriptPath, IReadOnlyList<MatomoAdditionalTracker> additionalTrackers,
             string containerId,
-            // the page API's site-wide settings (issue 10)
+            // the page API's site-wide settings
             IReadOnlyList<string> excludedRoles, IReadOnlyList<string> excludedPaths, string cookieDomain,
             IReadOnlyList<string> domains, bool crossDomainLinking, int? visitorCookieTimeout, bool secureCookie,
             MatomoSameSite? cookieSameSite, bool enableJSErrorTracking,
@@ -138,7 +138,7 @@ namespace Matomo.Mvc5.Configuration
         /// <summary><c>matomo:ContainerId</c>, or <c>null</c>.</summary>
         public string ContainerId { get; }
 
-        // ---- the page API's site-wide settings (issue 10) ----
+        // ---- the page API's site-wide settings ----
 
         /// <summary><c>matomo:ExcludedRoles</c>: signed-in members of these roles are not tracked (empty: none).</summary>
         public IReadOnlyList<string> ExcludedRoles { get; }

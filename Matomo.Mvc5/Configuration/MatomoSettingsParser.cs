@@ -77,7 +77,7 @@ namespace Matomo.Mvc5.Configuration
                 scriptPath: ParseRelativePath(Keys.ScriptPath, Get(Keys.ScriptPath)) ?? "matomo.js",
                 additionalTrackers: ParseAdditionalTrackers(Get(Keys.AdditionalTrackers)),
                 containerId: ParseContainerId(Get(Keys.ContainerId)),
-                // the page API's site-wide settings (issue 10)
+                // the page API's site-wide settings
                 excludedRoles: ParseRoles(Get(Keys.ExcludedRoles)),
                 excludedPaths: ParseExcludedPaths(Get(Keys.ExcludedPaths)),
                 cookieDomain: ParseCookieDomain(Get(Keys.CookieDomain)),
@@ -91,7 +91,7 @@ namespace Matomo.Mvc5.Configuration
                 proxy: ParseProxy(Get, domainPath, applicationPath));
         }
 
-        // ---- the page API's site-wide settings (issue 10) ----
+        // ---- the page API's site-wide settings ----
 
         private const string RolesForm = "role names separated by commas, such as Administrators, Content Editors";
         private const string ExcludedPathsForm =
