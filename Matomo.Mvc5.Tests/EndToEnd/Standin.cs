@@ -39,7 +39,8 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         /// </summary>
         public IReadOnlyList<Received> WaitForPageView(string page, TimeSpan timeout, int hits = 1) =>
             WaitFor("a command queue and " + hits + " hit(s) for " + page, timeout,
-                all => all.Any(r => r.Kind == "commands" && r.Page == page) && all.Count(r => r.Kind == "hit" && r.Page == page) >= hits);
+                // The queue's report itself, not just any report of the page (another phase may arrive first).
+                all => all.Any(r => r.Kind == "commands" && r.Page == page && r.Phase == "queue") && all.Count(r => r.Kind == "hit" && r.Page == page) >= hits);
 
         /// <summary>Polls until what the stand-in received satisfies <paramref name="done"/>, then returns it all.</summary>
         public IReadOnlyList<Received> WaitFor(string what, TimeSpan timeout, Func<IReadOnlyList<Received>, bool> done)
