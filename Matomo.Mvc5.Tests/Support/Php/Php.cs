@@ -20,7 +20,8 @@ namespace Matomo.Mvc5.Tests.Support.Php
     {
         public const string Executable = "/usr/bin/php";
 
-        private static string Script(string name) =>
+        /// <summary>The path of script <paramref name="name"/> beside this file.</summary>
+        internal static string Script(string name) =>
             Path.Combine(SampleHost.Root, "Matomo.Mvc5.Tests", "Support", "Php", name);
 
         /// <summary>Runs script <paramref name="script"/> (beside this file) with one line of input each, and returns its one line of output each.</summary>
@@ -96,7 +97,7 @@ namespace Matomo.Mvc5.Tests.Support.Php
             {
                 int port = FreePort();
                 var start = new ProcessStartInfo(Php.Executable,
-                    "-d arg_separator.input=\"&;\" -S 127.0.0.1:" + port + " " + SampleHost.Quote(Path.Combine(SampleHost.Root, "Matomo.Mvc5.Tests", "Support", "Php", "matomo-reads.php")))
+                    "-d arg_separator.input=\"&;\" -S 127.0.0.1:" + port + " " + SampleHost.Quote(Php.Script("matomo-reads.php")))
                 {
                     UseShellExecute = false,
                     RedirectStandardOutput = true,
