@@ -213,14 +213,13 @@ namespace Matomo.Mvc5.Proxy
         private static bool IsImageRequest(string method, string query) =>
             method == "GET" && !(FormPairs.Parse(query).Get("send_image", out string v) == FormPairs.State.String && v == "0");
 
-        /// <summary>The body with the token (in every form it was sent) and, in text, Matomo's URL replaced.</summary>
+        /// <summary>The body with the token (in every form it was sent) and, in text (plain or JSON), Matomo's URL replaced.</summary>
         private byte[] Scrub(byte[] body, string contentType)
         {
             if (body == null || body.Length == 0) return body;
             foreach (byte[] token in _tokenForms) body = Replace(body, token, Encoding.UTF8.GetBytes("<token>"));
-            if (contentType != null && (contentType.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
-                                        || contentType.IndexOf("json", StringComparison.OrdinalIgnoreCase) >= 0
-                                        || contentType.IndexOf("javascript", StringComparison.OrdinalIgnoreCase) >= 0))
+            // contentType is one of TrackingContentType's: every one but the GIF is text.
+            if (contentType != "image/gif")
                 body = Replace(body, Encoding.UTF8.GetBytes(_upstreamText), Encoding.UTF8.GetBytes(_options.PublicBase));
             return body;
         }
