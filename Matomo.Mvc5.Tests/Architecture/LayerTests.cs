@@ -265,20 +265,24 @@ namespace Matomo.Mvc5.Tests.Architecture
         }
 
         /// <summary>The references that break the layers, as "From (Folder/) -> To (Folder/)".</summary>
+        /// <summary>A metadata name as the sources spell it: <c>Setting`1</c> is declared as <c>Setting&lt;T&gt;</c>.</summary>
+        private static string SourceName(string metadataName) =>
+            metadataName.IndexOf('`') < 0 ? metadataName : metadataName.Substring(0, metadataName.IndexOf('`'));
+
         internal static List<string> Violations(string assemblyPath)
         {
             Dictionary<string, string> folders = FoldersOfTypes();
             var violations = new List<string>();
             foreach (var (from, to, web) in References(assemblyPath))
             {
-                if (!folders.TryGetValue(from, out string fromFolder)) { violations.Add(from + " is declared in no source file found"); continue; }
+                if (!folders.TryGetValue(SourceName(from), out string fromFolder)) { violations.Add(from + " is declared in no source file found"); continue; }
                 if (web)
                 {
                     if (fromFolder != "Web") violations.Add(from + " (" + fromFolder + "/) -> " + to + ": only Web/ may use System.Web");
                     continue;
                 }
                 if (from == to) continue;
-                if (!folders.TryGetValue(to, out string toFolder)) { violations.Add(to + " is declared in no source file found"); continue; }
+                if (!folders.TryGetValue(SourceName(to), out string toFolder)) { violations.Add(to + " is declared in no source file found"); continue; }
                 if (toFolder == fromFolder) continue;
                 if (!MayUse.TryGetValue(fromFolder, out string[] allowed)) { violations.Add(from + " sits in " + fromFolder + "/, which is no layer"); continue; }
                 if (!allowed.Contains(toFolder)) violations.Add(from + " (" + fromFolder + "/) -> " + to + " (" + toFolder + "/)");

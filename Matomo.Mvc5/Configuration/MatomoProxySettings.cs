@@ -20,14 +20,14 @@ namespace Matomo.Mvc5.Configuration
         /// <summary>The tracking endpoint's name below <see cref="PublicPath"/>.</summary>
         internal const string TrackingName = "matomo.php";
 
-        internal MatomoProxySettings(string path, string applicationPath, Uri upstream, string tokenAuth, int timeoutSeconds, int scriptMaxAgeSeconds)
+        internal MatomoProxySettings(SettingValues values, string applicationPath)
         {
-            Path = path;
-            PublicPath = (applicationPath ?? "/").TrimEnd('/') + "/" + path + "/";
-            Upstream = upstream;
-            TokenAuth = tokenAuth;
-            TimeoutSeconds = timeoutSeconds;
-            ScriptMaxAgeSeconds = scriptMaxAgeSeconds;
+            Path = values.Get(SettingTable.ProxyPath);
+            PublicPath = (applicationPath ?? "/").TrimEnd('/') + "/" + Path + "/";
+            Upstream = values.Get(SettingTable.ProxyUpstream);
+            TokenAuth = values.Get(SettingTable.ProxyTokenAuth);
+            TimeoutSeconds = values.Get(SettingTable.ProxyTimeoutSeconds);
+            ScriptMaxAgeSeconds = values.Get(SettingTable.ProxyScriptMaxAgeSeconds);
         }
 
         /// <summary><c>matomo:ProxyPath</c>: the site-relative path the proxy serves, without slashes at either end, such as <c>insights</c>.</summary>

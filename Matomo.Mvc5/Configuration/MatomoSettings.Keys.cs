@@ -1,6 +1,3 @@
-using System.Linq;
-using System.Reflection;
-
 namespace Matomo.Mvc5.Configuration
 {
     public sealed partial class MatomoSettings
@@ -76,11 +73,8 @@ namespace Matomo.Mvc5.Configuration
             /// <summary><c>true</c> pushes <c>enableJSErrorTracking</c>.</summary>
             public const string EnableJSErrorTracking = "matomo:EnableJSErrorTracking";
 
-            /// <summary>Every key above, read from the constants themselves.</summary>
-            internal static readonly string[] All = typeof(Keys).GetFields(BindingFlags.Public | BindingFlags.Static)
-                .Where(f => f.IsLiteral && f.FieldType == typeof(string))
-                .Select(f => (string)f.GetRawConstantValue())
-                .ToArray();
+            /// <summary>Every key the library reads: the keys of <see cref="SettingTable"/>.</summary>
+            internal static string[] All => SettingTable.AllKeys;
         }
     }
 }

@@ -15,46 +15,42 @@ namespace Matomo.Mvc5.Configuration
         /// <summary>Rails' RemoteIp defaults: loopback, private, link-local and unique-local ranges.</summary>
         public const string DefaultTrustedProxies = "127.0.0.0/8, ::1, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 169.254.0.0/16, fc00::/7, fe80::/10";
 
-        internal MatomoSettings(
-            string domainPath, int? siteId, bool disableCookies, IpRangeList internalIps, bool autoIdentify,
-            IpRangeList trustedProxies, ForwardedHeaderKind forwardedHeader, string nonceItemKey,
-            MatomoConsentMode requireConsent, bool respectDoNotTrack, bool enableLinkTracking, int heartBeatSeconds,
-            bool useHttps, string trackerPath, string scriptPath, IReadOnlyList<MatomoAdditionalTracker> additionalTrackers,
-            string containerId,
-            // the page API's site-wide settings
-            IReadOnlyList<string> excludedRoles, IReadOnlyList<string> excludedPaths, string cookieDomain,
-            IReadOnlyList<string> domains, bool crossDomainLinking, int? visitorCookieTimeout, bool secureCookie,
-            MatomoSameSite? cookieSameSite, bool enableJSErrorTracking,
-            MatomoProxySettings proxy = null)
+        private readonly SettingValues values;
+
+        internal MatomoSettings(SettingValues values, string applicationPath)
         {
-            Proxy = proxy;
-            DomainPath = domainPath;
-            SiteId = siteId;
-            DisableCookies = disableCookies;
-            InternalIps = internalIps;
-            AutoIdentify = autoIdentify;
-            TrustedProxies = trustedProxies;
-            ForwardedHeader = forwardedHeader;
-            NonceItemKey = nonceItemKey;
-            RequireConsent = requireConsent;
-            RespectDoNotTrack = respectDoNotTrack;
-            EnableLinkTracking = enableLinkTracking;
-            HeartBeatSeconds = heartBeatSeconds;
-            UseHttps = useHttps;
-            TrackerPath = trackerPath;
-            ScriptPath = scriptPath;
-            AdditionalTrackers = additionalTrackers;
-            ContainerId = containerId;
-            ExcludedRoles = excludedRoles;
-            ExcludedPaths = excludedPaths;
-            CookieDomain = cookieDomain;
-            Domains = domains;
-            CrossDomainLinking = crossDomainLinking;
-            VisitorCookieTimeout = visitorCookieTimeout;
-            SecureCookie = secureCookie;
-            CookieSameSite = cookieSameSite;
-            EnableJSErrorTracking = enableJSErrorTracking;
+            this.values = values;
+            DomainPath = values.Get(SettingTable.DomainPath);
+            SiteId = values.Get(SettingTable.SiteId);
+            DisableCookies = values.Get(SettingTable.DisableCookies);
+            InternalIps = values.Get(SettingTable.InternalIps);
+            AutoIdentify = values.Get(SettingTable.AutoIdentify);
+            TrustedProxies = values.Get(SettingTable.TrustedProxies);
+            ForwardedHeader = values.Get(SettingTable.ForwardedHeader);
+            NonceItemKey = values.Get(SettingTable.NonceItemKey);
+            RequireConsent = values.Get(SettingTable.RequireConsent);
+            RespectDoNotTrack = values.Get(SettingTable.RespectDoNotTrack);
+            EnableLinkTracking = values.Get(SettingTable.EnableLinkTracking);
+            HeartBeatSeconds = values.Get(SettingTable.HeartBeatSeconds);
+            UseHttps = values.Get(SettingTable.UseHttps);
+            TrackerPath = values.Get(SettingTable.TrackerPath);
+            ScriptPath = values.Get(SettingTable.ScriptPath);
+            AdditionalTrackers = values.Get(SettingTable.AdditionalTrackers);
+            ContainerId = values.Get(SettingTable.ContainerId);
+            ExcludedRoles = values.Get(SettingTable.ExcludedRoles);
+            ExcludedPaths = values.Get(SettingTable.ExcludedPaths);
+            CookieDomain = values.Get(SettingTable.CookieDomain);
+            Domains = values.Get(SettingTable.Domains);
+            CrossDomainLinking = values.Get(SettingTable.CrossDomainLinking);
+            VisitorCookieTimeout = values.Get(SettingTable.VisitorCookieTimeout);
+            SecureCookie = values.Get(SettingTable.SecureCookie);
+            CookieSameSite = values.Get(SettingTable.CookieSameSite);
+            EnableJSErrorTracking = values.Get(SettingTable.EnableJSErrorTracking);
+            Proxy = values.Get(SettingTable.ProxyPath) == null ? null : new MatomoProxySettings(values, applicationPath);
         }
+
+        /// <summary>The value of any setting of <see cref="SettingTable"/>, also of those without a property here.</summary>
+        internal T Get<T>(Setting<T> setting) => values.Get(setting);
 
         /// <summary>
         /// Parses and validates the settings from <paramref name="appSettings"/> (e.g. <c>ConfigurationManager.AppSettings</c>).
