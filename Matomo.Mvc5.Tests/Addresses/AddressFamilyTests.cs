@@ -5,7 +5,7 @@ using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
 using static Matomo.Mvc5.Configuration.MatomoSettings;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Addresses
 {
     /// <summary>
     /// Address families never mix: an IPv6 range holds no IPv4 address, an IPv4 range no IPv6 address; an

@@ -5,7 +5,7 @@ using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
 using static Matomo.Mvc5.Configuration.MatomoSettings;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Addresses
 {
     /// <summary>
     /// One rule for ambiguous address forms, wherever an address is read: a forwarded hop, the peer, an entry
@@ -21,9 +21,9 @@ namespace Matomo.Mvc5.Tests
         /// </summary>
         private static void AssertReadEverywhereAs(string form, string client)
         {
-            Assert.That(ClientAddressTests.Resolve("127.0.0.1", form), Is.EqualTo(client), "X-Forwarded-For");
-            Assert.That(ClientAddressTests.Resolve("127.0.0.1", null, "for=\"" + form + "\""), Is.EqualTo(client), "Forwarded");
-            Assert.That(ClientAddressTests.Resolve(form), Is.EqualTo(client), "peer");
+            Assert.That(ClientAddressResolverTests.Resolve("127.0.0.1", form), Is.EqualTo(client), "X-Forwarded-For");
+            Assert.That(ClientAddressResolverTests.Resolve("127.0.0.1", null, "for=\"" + form + "\""), Is.EqualTo(client), "Forwarded");
+            Assert.That(ClientAddressResolverTests.Resolve(form), Is.EqualTo(client), "peer");
         }
 
         [TestCase("10.0.0.01")]
@@ -59,7 +59,7 @@ namespace Matomo.Mvc5.Tests
         [TestCase("::ffff:0.0.0.0", "0.0.0.0")]
         public void Zeros_that_are_not_leading_are_fine(string form, string client)
         {
-            Assert.That(ClientAddressTests.Resolve("127.0.0.1", form), Is.EqualTo(client));
+            Assert.That(ClientAddressResolverTests.Resolve("127.0.0.1", form), Is.EqualTo(client));
             Assert.That(IpRangeList.Parse(form).Contains(IPAddress.Parse(client)), Is.True);
         }
 

@@ -5,7 +5,7 @@ using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
 using static Matomo.Mvc5.Configuration.MatomoSettings;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Configuration
 {
     /// <summary>
     /// The page API's site-wide settings: each key parsed and validated like the others (the message names

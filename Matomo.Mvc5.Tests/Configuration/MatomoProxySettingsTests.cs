@@ -5,10 +5,10 @@ using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
 using static Matomo.Mvc5.Configuration.MatomoSettings;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Configuration
 {
     /// <summary>The matomo:Proxy* keys: defaults, validation, and the token that never shows.</summary>
-    public class ProxySettingsTests
+    public class MatomoProxySettingsTests
     {
         private const string Token = "0123456789abcdef0123456789abcdef";
 

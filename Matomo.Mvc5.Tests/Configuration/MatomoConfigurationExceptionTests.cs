@@ -2,9 +2,9 @@ using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
 using static Matomo.Mvc5.Configuration.MatomoSettings;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Configuration
 {
-    public class ConfigurationExceptionTests
+    public class MatomoConfigurationExceptionTests
     {
         [Test]
         public void MatomoConfigurationException_keeps_key_value_and_form_through_serialization()
