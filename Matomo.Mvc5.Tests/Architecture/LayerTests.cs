@@ -33,7 +33,9 @@ namespace Matomo.Mvc5.Tests.Architecture
             ["Configuration"] = new[] { "Text", "Addresses" },
             ["Rendering"] = new[] { "Text", "Addresses", "Configuration" },
             ["Proxy"] = new[] { "Text", "Addresses", "Configuration" },
-            ["Web"] = new[] { "Text", "Addresses", "Configuration", "Rendering", "Proxy" },
+            ["Delivery"] = new[] { "Text", "Addresses", "Configuration" },
+            ["Tracking"] = new[] { "Text", "Addresses", "Configuration", "Rendering", "Delivery" },
+            ["Web"] = new[] { "Text", "Addresses", "Configuration", "Rendering", "Proxy", "Delivery", "Tracking" },
         };
 
         /// <summary>The assemblies of System.Web and ASP.NET MVC: only <c>Web/</c> may refer to them.</summary>
