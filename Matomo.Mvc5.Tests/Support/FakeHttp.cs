@@ -19,6 +19,12 @@ namespace Matomo.Mvc5.Tests.Support
         public bool Debug { get; set; }
         /// <summary>The request's app-relative path (<c>AppRelativeCurrentExecutionFilePath</c>), such as <c>~/Admin/Users</c>.</summary>
         public string AppRelativePath { get; set; } = "~/";
+        /// <summary>The request's URL.</summary>
+        public System.Uri Url { get; set; } = new System.Uri("https://www.example.com/");
+        /// <summary>The request's cookies.</summary>
+        public HttpCookieCollection Cookies { get; } = new HttpCookieCollection();
+        public string UserAgent { get; set; }
+        public System.Uri Referrer { get; set; }
 
         public static IPrincipal SignedIn(string name) => new GenericPrincipal(new GenericIdentity(name, "Forms"), new string[0]);
         public static IPrincipal Anonymous() => new GenericPrincipal(new GenericIdentity(""), new string[0]);
@@ -28,6 +34,10 @@ namespace Matomo.Mvc5.Tests.Support
             var request = new Mock<HttpRequestBase>();
             request.Setup(r => r.Headers).Returns(Headers);
             request.Setup(r => r.AppRelativeCurrentExecutionFilePath).Returns(() => AppRelativePath);
+            request.Setup(r => r.Url).Returns(() => Url);
+            request.Setup(r => r.Cookies).Returns(Cookies);
+            request.Setup(r => r.UserAgent).Returns(() => UserAgent);
+            request.Setup(r => r.UrlReferrer).Returns(() => Referrer);
             request.Setup(r => r.UserHostAddress).Returns(() =>
             {
                 AddressReads++;

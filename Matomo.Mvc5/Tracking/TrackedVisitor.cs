@@ -48,8 +48,12 @@ namespace Matomo.Mvc5.Tracking
         /// <summary>The visitor's address, or null: never a parameter of the hit itself (see the outbox).</summary>
         public string Address { get; }
 
-        /// <summary>The same visitor without its visitor id: for <c>cookies</c> consent not (yet) given.</summary>
-        internal TrackedVisitor WithoutVisitorId() =>
-            new TrackedVisitor(SiteId, null, null, UserId, Url, Referrer, UserAgent, Languages, Address);
+        /// <summary>The same visitor on another site.</summary>
+        internal TrackedVisitor ForSite(int siteId) =>
+            new TrackedVisitor(siteId, VisitorId, VisitorCreatedSeconds, UserId, Url, Referrer, UserAgent, Languages, Address);
+
+        /// <summary>The same visitor on another page.</summary>
+        internal TrackedVisitor WithUrl(string url) =>
+            new TrackedVisitor(SiteId, VisitorId, VisitorCreatedSeconds, UserId, url, Referrer, UserAgent, Languages, Address);
     }
 }

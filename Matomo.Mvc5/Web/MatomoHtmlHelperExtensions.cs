@@ -119,7 +119,7 @@ namespace Matomo.Mvc5
         }
 
         /// <summary>Whether and why the request is not tracked: internal address, Do Not Track, excluded path or role.</summary>
-        private static MatomoSuppression Suppression(HttpContextBase context, MatomoSettings settings, out string reason)
+        internal static MatomoSuppression Suppression(HttpContextBase context, MatomoSettings settings, out string reason)
         {
             reason = null;
             if (MatomoHttpContextExtensions.GetClient(context, settings).IsInternal) return MatomoSuppression.InternalAddress;
@@ -164,7 +164,7 @@ namespace Matomo.Mvc5
             return false;
         }
 
-        private static string AutomaticIdentity(MatomoSettings settings, IPrincipal user)
+        internal static string AutomaticIdentity(MatomoSettings settings, IPrincipal user)
         {
             IIdentity id = settings.AutoIdentify ? user?.Identity : null;
             return id != null && id.IsAuthenticated && !string.IsNullOrEmpty(id.Name) ? id.Name : null;
