@@ -79,11 +79,39 @@
     setCookie(name, id + '.' + Math.floor(Date.now() / 1000), 393 * 86400);
     return id;
   }
+  // As Matomo's updateDomainHash: the first 4 hex digits of SHA-1 over the cookie domain (as domainFixup keeps it)
+  // or the page's host, and the cookie path. The server-side tracker computes the same name to find the cookie.
   function hostHash() {
-    var h = 0, s = (config.cookieDomain || location.hostname) + config.cookiePath;
-    for (var i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) >>> 0;
-    return h.toString(16).slice(0, 4);
+    return sha1(unescape(encodeURIComponent((config.cookieDomain || domainFixup(document.domain)) + (config.cookiePath || '/')))).slice(0, 4);
   }
+  function domainFixup(domain) {
+    if (domain.charAt(domain.length - 1) === '.') domain = domain.slice(0, -1);
+    if (domain.slice(0, 2) === '*.') domain = domain.slice(1);
+    if (domain.indexOf('/') !== -1) domain = domain.slice(0, domain.indexOf('/'));
+    return domain;
+  }
+  // SHA-1 (FIPS 180-4) of a string of bytes (characters 0-255), as lower-case hex.
+  function sha1(bytes) {
+    var words = [], i, j, n = bytes.length, h = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0], w = [];
+    for (i = 0; i < n; i++) words[i >> 2] |= bytes.charCodeAt(i) << (24 - (i % 4) * 8);
+    words[n >> 2] |= 0x80 << (24 - (n % 4) * 8);
+    words[(((n + 8) >> 6) + 1) * 16 - 1] = n * 8;
+    for (i = 0; i < words.length; i += 16) {
+      var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+      for (j = 0; j < 80; j++) {
+        w[j] = j < 16 ? (words[i + j] | 0) : rotl(w[j - 3] ^ w[j - 8] ^ w[j - 14] ^ w[j - 16], 1);
+        var f = j < 20 ? (b & c) | (~b & d) : j < 40 ? b ^ c ^ d : j < 60 ? (b & c) | (b & d) | (c & d) : b ^ c ^ d;
+        var k = j < 20 ? 0x5A827999 : j < 40 ? 0x6ED9EBA1 : j < 60 ? 0x8F1BBCDC : 0xCA62C1D6;
+        var t = (rotl(a, 5) + f + e + k + w[j]) | 0;
+        e = d; d = c; c = rotl(b, 30); b = a; a = t;
+      }
+      h[0] = (h[0] + a) | 0; h[1] = (h[1] + b) | 0; h[2] = (h[2] + c) | 0; h[3] = (h[3] + d) | 0; h[4] = (h[4] + e) | 0;
+    }
+    var hex = '';
+    for (i = 0; i < 5; i++) hex += ('0000000' + (h[i] >>> 0).toString(16)).slice(-8);
+    return hex;
+  }
+  function rotl(x, n) { return (x << n) | (x >>> (32 - n)); }
   function random(n) {
     var s = '';
     while (s.length < n) s += Math.random().toString(16).slice(2);
@@ -159,7 +187,7 @@
     setDocumentTitle: function (title) { config.title = title; },
     setCustomUrl: function (url) { config.customUrl = url; },
     setReferrerUrl: function (url) { config.referrer = url; },
-    setCookieDomain: function (domain) { config.cookieDomain = domain; },
+    setCookieDomain: function (domain) { config.cookieDomain = domainFixup(domain); },
     setCookiePath: function (path) { config.cookiePath = path; },
     setDomains: function () {},
     setSecureCookie: function () {},
