@@ -1,5 +1,9 @@
+using System;
 using System.Collections.Concurrent;
+using System.IO;
 using System.Linq;
+using System.Net;
+using System.Text;
 using System.Threading;
 using System.Web.Mvc;
 using Matomo.Mvc5.Sample.Models;
@@ -67,11 +71,14 @@ namespace Matomo.Mvc5.Sample.Controllers
         /// <summary>Places the order and goes to its confirmation page (where it is tracked).</summary>
         [HttpPost, ValidateAntiForgeryToken]
         [ActionName("Checkout")]
-        public ActionResult PlaceOrder()
+        public ActionResult PlaceOrder(string payment = null)
         {
             ShopCart cart = ShopCart.Read(Request);
             if (cart.Lines.Count == 0) return RedirectToAction("Cart");
-            var order = new ShopOrder("ORDER-" + Interlocked.Increment(ref _lastOrder), cart.Lines.ToList());
+            bool provider = payment == "provider";
+            // Paid with the provider: keep the visitor's Matomo id with the order, for the provider's webhook.
+            string visitorId = provider ? MatomoTracker.For(HttpContext).VisitorId : null;
+            var order = new ShopOrder("ORDER-" + Interlocked.Increment(ref _lastOrder), cart.Lines.ToList(), visitorId, provider);
             Orders[order.Id] = order;
             cart.Lines.Clear();
             cart.Write(Response);
@@ -82,11 +89,52 @@ namespace Matomo.Mvc5.Sample.Controllers
         public ActionResult Order(string id)
         {
             if (id == null || !Orders.TryGetValue(id, out ShopOrder order)) return HttpNotFound();
+            if (order.PaidWithProvider) return View(order); // tracked by the provider's webhook, not by this page
             MatomoPage page = HttpContext.GetMatomoPage();
             foreach (ShopLine line in order.Lines)
                 page.AddEcommerceItem(line.Product.Sku, line.Product.Name, line.Product.Category, line.Product.Price, line.Quantity);
             page.TrackEcommerceOrder(order.Id, order.GrandTotal, order.SubTotal, tax: 0m, shipping: ShopOrder.Shipping);
             return View(order);
+        }
+
+        /// <summary>
+        /// Plays the payment provider: its server calls the shop's webhook, a request of its own, without the visitor's
+        /// cookies or browser. Then back to the order's page.
+        /// </summary>
+        [HttpPost, ValidateAntiForgeryToken]
+        public ActionResult SimulatePaymentProvider(string id)
+        {
+            if (id == null || !Orders.ContainsKey(id)) return HttpNotFound();
+            var webhook = (HttpWebRequest)WebRequest.Create(new Uri(Request.Url, Url.Action("PaymentWebhook")));
+            webhook.Method = "POST";
+            webhook.UserAgent = "SamplePaymentProvider/1.0";
+            webhook.ContentType = "application/x-www-form-urlencoded";
+            webhook.Timeout = 10000;
+            byte[] body = Encoding.ASCII.GetBytes("order=" + Uri.EscapeDataString(id) + "&status=paid");
+            using (Stream s = webhook.GetRequestStream()) s.Write(body, 0, body.Length);
+            using (var answer = (HttpWebResponse)webhook.GetResponse()) TempData["WebhookStatus"] = (int)answer.StatusCode;
+            return RedirectToAction("Order", new { id });
+        }
+
+        /// <summary>
+        /// The payment provider's webhook: the order is paid, so it is tracked now, server-side, on the visit of the
+        /// browser that placed it (the visitor id kept with the order). This request has no cookies of the visitor.
+        /// </summary>
+        [HttpPost]
+        public ActionResult PaymentWebhook(string order, string status)
+        {
+            if (order == null || status != "paid" || !Orders.TryGetValue(order, out ShopOrder paid)) return new HttpStatusCodeResult(400);
+            if (paid.Confirmed) return new HttpStatusCodeResult(200); // providers retry: Matomo would count the order once anyway
+            paid.Confirmed = true;
+            if (paid.VisitorId != null)
+            {
+                MatomoTracker.ForVisitor(paid.VisitorId)
+                    .SetUrl(new Uri(Request.Url, Url.Action("Order", new { id = paid.Id })).AbsoluteUri)
+                    .TrackEcommerceOrder(paid.Id,
+                        paid.Lines.Select(l => new MatomoEcommerceItem(l.Product.Sku, l.Product.Name, l.Product.Category, l.Product.Price, l.Quantity)),
+                        paid.GrandTotal, paid.SubTotal, tax: 0m, shipping: ShopOrder.Shipping);
+            }
+            return new HttpStatusCodeResult(200);
         }
     }
 }

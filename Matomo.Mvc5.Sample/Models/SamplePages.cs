@@ -54,6 +54,8 @@ namespace Matomo.Mvc5.Sample.Models
                 "TrackSiteSearch(keyword, category, result count): the results page is a site search instead of a page view."),
             new SamplePage("Newsletter sign-up", "SignUp", "Index",
                 "TrackGoal on the welcome page: a goal conversion (and an event) after the page view."),
+            new SamplePage("Server-side tracking", "ServerSide", "Index",
+                "MatomoTracker: a download counted when served, a page without JavaScript, an order tracked by a payment webhook, on the browser's visit."),
             new SamplePage("Privacy", "Privacy", "Index",
                 "@Html.MatomoOptOut(): a first-party opt-out checkbox over the tracker's own API, no iframe."),
             new SamplePage("Back office", "Admin", "Index",

@@ -63,19 +63,31 @@ namespace Matomo.Mvc5.Sample.Models
         }
     }
 
-    /// <summary>A placed order: kept in memory for its confirmation page.</summary>
+    /// <summary>
+    /// A placed order: kept in memory for its confirmation page. An order paid with the payment provider keeps the
+    /// visitor's Matomo id, so that the provider's webhook (a request without the visitor's cookies) can track the
+    /// order on the visit of the browser that placed it.
+    /// </summary>
     public sealed class ShopOrder
     {
         public const decimal Shipping = 5.00m;
 
-        public ShopOrder(string id, IReadOnlyList<ShopLine> lines)
+        public ShopOrder(string id, IReadOnlyList<ShopLine> lines, string visitorId = null, bool paidWithProvider = false)
         {
             Id = id;
             Lines = lines;
+            VisitorId = visitorId;
+            PaidWithProvider = paidWithProvider;
         }
 
         public string Id { get; }
         public IReadOnlyList<ShopLine> Lines { get; }
+        /// <summary>The visitor's Matomo id when the order was placed (<c>MatomoTracker.VisitorId</c>), or null.</summary>
+        public string VisitorId { get; }
+        /// <summary>Paid with the (simulated) payment provider: its webhook confirms the order, and tracks it.</summary>
+        public bool PaidWithProvider { get; }
+        /// <summary>Whether the provider's webhook confirmed the payment.</summary>
+        public bool Confirmed { get; set; }
         public decimal SubTotal => Lines.Sum(l => l.Total);
         public decimal GrandTotal => SubTotal + Shipping;
     }
