@@ -2,8 +2,8 @@ namespace Matomo.Mvc5.Standin
 {
     /// <summary>
     /// What Matomo would make of one tracking request (a GET or form POST, or one entry of a bulk request), as
-    /// <see cref="TrackingRules"/> judges it. Tests judge delivery by these, not by the answer: Matomo answers a refused
-    /// request with send_image=0 by 204, as it answers a tracked one.
+    /// <see cref="TrackingRules"/> judges it. Tests judge delivery by these, not by the answer: Matomo answers a request
+    /// it excludes (no rec=1) as one it tracked, and a bulk request 200 whatever its entries.
     /// </summary>
     internal sealed class Verdict
     {
