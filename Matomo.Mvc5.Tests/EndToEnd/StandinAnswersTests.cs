@@ -16,11 +16,8 @@ namespace Matomo.Mvc5.Tests.EndToEnd
     /// invalid_indices; entries without a query part skipped). Started with --sites 1,2 and its default token.
     /// </summary>
     [TestFixture, NonParallelizable, Category("EndToEnd")]
-    public class StandinAnswersTests
+    public class StandinAnswersTests : StandinFixture
     {
-        private const string Token = "0123456789abcdef0123456789abcdef";
-        private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
         /// <summary>Matomo's transparent GIF (Response::outputTransparentGif).</summary>
         private static readonly byte[] Gif = Convert.FromBase64String("R0lGODlhAQABAIAAAAAAAAAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==");
 
@@ -32,25 +29,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         private const string CipRefused = "invalid: Tracker API 'cip' was used, requires valid token_auth";
         private const string RecMissing = "excluded: rec missing or 0: Matomo tracks only requests with rec=1";
 
-        private StandinProcess _process;
-        private Standin _standin;
-
-        [OneTimeSetUp]
-        public void Start()
-        {
-            _process = new StandinProcess("--sites", "1,2");
-            _standin = new Standin(_process.WaitUntilListening(Timeout));
-        }
-
-        [OneTimeTearDown]
-        public void Stop()
-        {
-            _process?.Dispose();
-            SampleHost.DeleteRunDirectory();
-        }
-
-        [SetUp]
-        public void Clear() => _standin.Clear();
+        public StandinAnswersTests() : base("--sites", "1,2") { }
 
         [TestCase("idsite=1&rec=1", 200, "tracked")]
         [TestCase("idsite=2&rec=1&action_name=x", 200, "tracked")]

@@ -19,33 +19,12 @@ namespace Matomo.Mvc5.Tests.EndToEnd
     /// faults it plays on request, and its ports.
     /// </summary>
     [TestFixture, NonParallelizable, Category("EndToEnd")]
-    public class StandinTests
+    public class StandinTests : StandinFixture
     {
-        private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-        private const string Token = "0123456789abcdef0123456789abcdef"; // the stand-in's default
-        private StandinProcess _process;
-        private Standin _standin;
-
-        [OneTimeSetUp]
-        public void Start()
-        {
-            _process = new StandinProcess("--base", "/matomo/");
-            _standin = new Standin(_process.WaitUntilListening(Timeout));
-        }
-
-        [OneTimeTearDown]
-        public void Stop()
-        {
-            _process?.Dispose();
-            SampleHost.DeleteRunDirectory();
-        }
+        public StandinTests() : base("--base", "/matomo/") { }
 
         [SetUp]
-        public void Clear()
-        {
-            SetFault("none");
-            _standin.Clear();
-        }
+        public void NoFault() => SetFault("none");
 
         [Test]
         public void Listens_on_loopback_at_a_port_the_kernel_chose_and_serves_under_its_base_path()
