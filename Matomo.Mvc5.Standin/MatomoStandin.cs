@@ -190,6 +190,7 @@ namespace Matomo.Mvc5.Standin
             entry.Requests = new List<Dictionary<string, string>>();
             entry.Verdicts = new List<Verdict>();
             bool noResponse = false;
+            string token = null;
             try
             {
                 using (var json = JsonDocument.Parse(body.Trim()))
@@ -201,7 +202,7 @@ namespace Matomo.Mvc5.Standin
                             if (member.Name != "requests") entry.Parameters[member.Name] = Text(member.Value);
                         noResponse = root.TryGetProperty("send_image", out var sendImage)
                                      && (sendImage.ValueKind == JsonValueKind.String || sendImage.ValueKind == JsonValueKind.Number) && Text(sendImage) == "0";
-                        string token = root.TryGetProperty("token_auth", out var t) && (t.ValueKind == JsonValueKind.String || t.ValueKind == JsonValueKind.Number) ? Text(t) : null;
+                        token = root.TryGetProperty("token_auth", out var t) && (t.ValueKind == JsonValueKind.String || t.ValueKind == JsonValueKind.Number) ? Text(t) : null;
                         if (root.TryGetProperty("requests", out var requests) && requests.ValueKind == JsonValueKind.Array)
                             foreach (var r in requests.EnumerateArray())
                             {
@@ -222,6 +223,7 @@ namespace Matomo.Mvc5.Standin
             {
                 // Not JSON: Matomo's json_decode gives null, so no requests.
             }
+            if (_settings.BulkRequiresToken && BulkRefusal(entry, token) is HttpResponse refusal) return refusal;
             if (noResponse) return HttpResponse.NoContent();
             var judged = entry.Verdicts.Where(v => v.Outcome != Verdict.Skipped).ToList();
             int tracked = judged.Count(v => v.Outcome == Verdict.Tracked || v.Outcome == Verdict.Excluded);
@@ -232,6 +234,30 @@ namespace Matomo.Mvc5.Standin
             var answer = new StringBuilder("{\"status\":\"success\",\"tracked\":").Append(tracked).Append(",\"invalid\":").Append(invalid.Count);
             if (setToken == _settings.Token) answer.Append(",\"invalid_indices\":[").Append(string.Join(",", invalid)).Append(']');
             return HttpResponse.Text(200, answer.Append('}').ToString(), "application/json");
+        }
+
+        /// <summary>
+        /// With bulk_requests_require_authentication (--bulk-requires-token), BulkTracking's authenticateRequests
+        /// refuses the whole request at the first entry without the body's valid token: 500 (400 for an unknown site,
+        /// whose id it cannot name) and {"status":"error","tracked":0,"invalid":0}. Null when every entry passes.
+        /// </summary>
+        private HttpResponse BulkRefusal(Entry entry, string token)
+        {
+            for (int i = 0; i < entry.Requests.Count; i++)
+            {
+                if (entry.Verdicts[i].Outcome == Verdict.Skipped) continue;
+                long idSite = TrackingRules.Int(entry.Requests[i].TryGetValue("idsite", out var id) ? id : null);
+                var (status, message) =
+                    TrackingRules.IsEmpty(token) ? (500, "token_auth must be specified when using Bulk Tracking Import.  See <a href='https://developer.piwik.org/api-reference/tracking-api'>Tracking Doc</a>")
+                    : !_settings.SiteExists(idSite) ? (400, "Invalid idSite: '" + idSite.ToString(CultureInfo.InvariantCulture) + "'")
+                    : token != _settings.Token ? (500, "token_auth specified does not have Admin permission for idsite=" + idSite.ToString(CultureInfo.InvariantCulture))
+                    : (0, null);
+                if (message == null) continue;
+                entry.Verdicts = entry.Verdicts
+                    .Select(v => v.Outcome == Verdict.Skipped ? v : new Verdict(Verdict.Invalid, "the whole bulk request was refused: " + message)).ToList();
+                return HttpResponse.Text(status, "{\"status\":\"error\",\"tracked\":0,\"invalid\":0}", "application/json");
+            }
+            return null;
         }
 
         private Verdict Judge(IReadOnlyDictionary<string, string> parameters, string bulkToken, long now, Faults.Fault fault)

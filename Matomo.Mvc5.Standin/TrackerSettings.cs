@@ -8,10 +8,11 @@ namespace Matomo.Mvc5.Standin
         /// <summary>The token the tests and the Sample configure as matomo:ProxyTokenAuth (README's example too).</summary>
         public const string DefaultToken = "0123456789abcdef0123456789abcdef";
 
-        public TrackerSettings(string token = DefaultToken, ISet<long> sites = null)
+        public TrackerSettings(string token = DefaultToken, ISet<long> sites = null, bool bulkRequiresToken = false)
         {
             Token = token;
             Sites = sites;
+            BulkRequiresToken = bulkRequiresToken;
         }
 
         /// <summary>The token_auth that authenticates (as a super user: for every site, and for bulk requests' invalid_indices).</summary>
@@ -19,6 +20,9 @@ namespace Matomo.Mvc5.Standin
 
         /// <summary>The sites that exist; null: every idsite above 0.</summary>
         public ISet<long> Sites { get; }
+
+        /// <summary>Matomo's bulk_requests_require_authentication (off by default): a bulk request without the valid token is refused whole.</summary>
+        public bool BulkRequiresToken { get; }
 
         public bool SiteExists(long idSite) => idSite > 0 && (Sites == null || Sites.Contains(idSite));
     }

@@ -205,6 +205,29 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             }
         }
 
+        [Test]
+        public void Bulk_requiring_the_token_is_refused_whole_without_it()
+        {
+            using (var strict = new StandinProcess("--bulk-requires-token"))
+            {
+                var standin = new Standin(strict.WaitUntilListening(Timeout));
+                string Send(string body) => standin.Raw("POST /matomo.php HTTP/1.1\r\nContent-Type: application/json\r\n", body);
+                const string Error = "{\"status\":\"error\",\"tracked\":0,\"invalid\":0}";
+
+                Assert.That(Send("{\"requests\":[\"?idsite=1&rec=1\"]}"), Does.StartWith("HTTP/1.1 500 ").And.EndWith(Error));
+                Assert.That(Send("{\"requests\":[\"?idsite=1&rec=1&token_auth=" + Token + "\"]}"), Does.StartWith("HTTP/1.1 500 ").And.EndWith(Error),
+                    "an entry's own token does not count: the body's is checked");
+                Assert.That(Send("{\"requests\":[\"?idsite=4&rec=1\"],\"token_auth\":\"wrong\"}"), Does.StartWith("HTTP/1.1 500 ").And.EndWith(Error));
+                Assert.That(Send("{\"requests\":[\"idsite=1\",\"?idsite=1&rec=1\",\"?idsite=1&cip=203.0.113.5\"],\"token_auth\":\"" + Token + "\"}"),
+                    Does.StartWith("HTTP/1.1 200 ").And.EndWith("{\"status\":\"success\",\"tracked\":2,\"invalid\":0,\"invalid_indices\":[]}"));
+
+                var verdicts = standin.All().Select(e => e.Verdicts.Select(v => v.ToString()).ToList()).ToList();
+                Assert.That(verdicts[0], Is.EqualTo(new[] { "invalid: the whole bulk request was refused: token_auth must be specified when using Bulk Tracking Import.  See <a href='https://developer.piwik.org/api-reference/tracking-api'>Tracking Doc</a>" }));
+                Assert.That(verdicts[2], Is.EqualTo(new[] { "invalid: the whole bulk request was refused: token_auth specified does not have Admin permission for idsite=4" }));
+                Assert.That(verdicts[3], Is.EqualTo(new[] { "skipped: no query part (parse_url finds none): Matomo ignores the entry", "tracked", RecMissing }));
+            }
+        }
+
         [TestCase("--sites", "1,x", "--sites (a list such as 1,3,42)")]
         [TestCase("--sites", "0", "--sites (a list such as 1,3,42)")]
         [TestCase("--token", "two words", "--token expects printable ASCII without spaces")]
