@@ -16,7 +16,8 @@ namespace Matomo.Mvc5.Standin
     /// <para>Values are read as Matomo's Common::getRequestVar reads them: an empty string is absent, "0" is empty
     /// (PHP's empty()), an int must be a numeric string equal to its integer part.</para>
     /// <para>Not modelled: bot detection, excluded IPs and user agents, delete_logs_older_than, a token with view
-    /// access only, Matomo before 3.0 (there a cdt older than 4 hours without a token was ignored, not refused).</para>
+    /// access only, the HTML entities getRequestVar decodes ("&amp;#49;" is 1), strtotime's relative dates, Matomo
+    /// before 3.0 (there a cdt older than 4 hours without a token was ignored, not refused).</para>
     /// </summary>
     internal static class TrackingRules
     {
@@ -72,17 +73,21 @@ namespace Matomo.Mvc5.Standin
                 if (cdo == 0) return null;
                 cdt = now;
             }
-            else if (Numeric.IsMatch(cdtText)) cdt = double.Parse(cdtText.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture);
+            else if (IsNumeric(cdtText)) cdt = Number(cdtText);
             else cdt = StrToTime(cdtText) ?? 0; // strtotime's false counts as 0: never a valid time
             if (cdo != 0) cdt -= Math.Abs((double)cdo);
             if (!(cdt <= now && cdt > now - OldestValidTimestampSeconds)) return null;
             return now - cdt;
         }
 
-        /// <summary>A date as strtotime reads the usual forms ("2024-05-01 10:00:00", RFC 1123), in UTC as Matomo's tracker runs.</summary>
-        private static double? StrToTime(string text) =>
+        /// <summary>
+        /// Unix seconds of a date as strtotime reads it in UTC (the tracker's time zone), for the usual absolute forms
+        /// ("2024-05-01 10:00:00", ISO 8601 with or without an offset, RFC 1123, "2024-05-01"); null when it cannot
+        /// read it. strtotime's relative forms ("yesterday", "+1 day", "@1700000000") are not read: null.
+        /// </summary>
+        internal static double? StrToTime(string text) =>
             DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time)
-                ? (time - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds
+                ? Math.Floor((time - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds) // whole seconds, as strtotime
                 : (double?)null;
 
         /// <summary>PHP's empty() of a string: null, "" or "0".</summary>
@@ -91,9 +96,20 @@ namespace Matomo.Mvc5.Standin
         /// <summary>getRequestVar(name, 0, 'int'): the value when <c>$value == (string)(int)$value</c>, else 0.</summary>
         public static long Int(string value)
         {
-            if (value == null || !Numeric.IsMatch(value)) return 0;
-            double d = double.Parse(value.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture);
+            if (value == null || !IsNumeric(value)) return 0;
+            double d = Number(value);
             return d == Math.Truncate(d) && Math.Abs(d) < 9.2e18 ? (long)d : 0;
+        }
+
+        /// <summary>PHP 8's is_numeric() of a string: white space around a decimal or exponent number.</summary>
+        public static bool IsNumeric(string value) => Numeric.IsMatch(value);
+
+        /// <summary>The value of a numeric string; beyond double's range, an infinity as in PHP.</summary>
+        private static double Number(string numeric)
+        {
+            string text = numeric.Trim(' ', '\t', '\n', '\r', '\v', '\f');
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)) return d;
+            return text.StartsWith("-", StringComparison.Ordinal) ? double.NegativeInfinity : double.PositiveInfinity;
         }
     }
 }
