@@ -33,12 +33,23 @@ namespace Matomo.Mvc5.Standin
         /// <summary>The cookies of the Cookie header(s), by name.</summary>
         public Dictionary<string, string> Cookies { get; set; }
         /// <summary>
-        /// For hits and markers: the query parameters, then those of a form-encoded body (a body parameter wins, as in
-        /// PHP's $_REQUEST); for a bulk request, its top-level members other than "requests" (such as token_auth).
+        /// For hits, as Matomo reads them ($_GET + $_POST): the query parameters, then those of an
+        /// application/x-www-form-urlencoded body that the query does not have; for markers, the query parameters; for a
+        /// bulk request, its top-level members other than "requests" (such as token_auth; a value that is not a JSON
+        /// string as its JSON text).
         /// </summary>
         public Dictionary<string, string> Parameters { get; set; }
-        /// <summary>For a bulk tracking request (a JSON body {"requests": ["?idsite=1&amp;...", ...]}): each request's parameters.</summary>
+        /// <summary>
+        /// For a bulk tracking request (a JSON body naming "requests": {"requests": ["?idsite=1&amp;...", {"idsite": 1}, ...]}):
+        /// each entry's parameters (a string's query part; an object's members), in order; null for other requests.
+        /// </summary>
         public List<Dictionary<string, string>> Requests { get; set; }
+        /// <summary>
+        /// For hits: what Matomo would make of each tracking request in it (one for a GET or form POST, none when it has
+        /// no parameters; one per entry of <see cref="Requests"/> for a bulk request): tracked, excluded, invalid (and
+        /// why), failed (a fault answered instead), skipped. Tests judge delivery by these.
+        /// </summary>
+        public List<Verdict> Verdicts { get; set; }
         /// <summary>The body as UTF-8 text (the first 64 KiB), null when empty.</summary>
         public string Body { get; set; }
         public long BodyLength { get; set; }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text;
 
@@ -18,6 +19,16 @@ namespace Matomo.Mvc5.Standin.Http
         public List<KeyValuePair<string, string>> Headers { get; } = new List<KeyValuePair<string, string>>();
         /// <summary>Reset the connection (TCP RST) instead of answering.</summary>
         public bool Reset { get; private set; }
+
+        /// <summary>What the server does next, run just before the response is written (its connection is closed after it).</summary>
+        public Action<HttpServer> After { get; private set; }
+
+        /// <summary>Runs <paramref name="after"/> just before this response is written, and closes the connection after it.</summary>
+        public HttpResponse Then(Action<HttpServer> after)
+        {
+            After = after;
+            return this;
+        }
 
         public HttpResponse With(string name, string value)
         {
@@ -47,6 +58,8 @@ namespace Matomo.Mvc5.Standin.Http
                 case 413: return "Payload Too Large";
                 case 431: return "Request Header Fields Too Large";
                 case 500: return "Internal Server Error";
+                case 502: return "Bad Gateway";
+                case 504: return "Gateway Timeout";
                 case 503: return "Service Unavailable";
                 default: return "Status " + status;
             }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -20,31 +21,83 @@ namespace Matomo.Mvc5.Standin.Http
         public const int MaxHeaderBytes = 64 * 1024;
         public const int MaxBodyBytes = 8 * 1024 * 1024;
 
-        private readonly TcpListener _listener;
+        private readonly IPAddress _address;
         private readonly Func<HttpRequest, Task<HttpResponse>> _handler;
+        private readonly ConcurrentDictionary<TcpClient, bool> _connections = new ConcurrentDictionary<TcpClient, bool>();
+        private readonly object _gate = new object();
+        private TcpListener _listener; // null while refusing
+        private int _port;
 
         public HttpServer(IPAddress address, int port, Func<HttpRequest, Task<HttpResponse>> handler)
         {
-            _listener = new TcpListener(address, port);
+            _address = address;
+            _port = port;
             _handler = handler;
         }
 
         /// <summary>Binds (throws SocketException when the port is taken) and starts accepting connections.</summary>
         public int Start()
         {
-            _listener.Start(512);
-            Task.Run(AcceptLoop);
-            return ((IPEndPoint)_listener.LocalEndpoint).Port;
+            var listener = new TcpListener(_address, _port);
+            listener.Start(512);
+            _port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (_gate) _listener = listener;
+            Task.Run(() => AcceptLoop(listener));
+            return _port;
         }
 
-        private async Task AcceptLoop()
+        /// <summary>
+        /// Plays a server that is down: stops listening (a connection attempt is refused by the kernel: RST,
+        /// ECONNREFUSED) and closes every open connection, then after <paramref name="duration"/> listens again on the
+        /// same port and calls <paramref name="back"/>. Does nothing while already refusing.
+        /// </summary>
+        public void Refuse(TimeSpan duration, Action back)
+        {
+            TcpListener listener;
+            lock (_gate)
+            {
+                listener = _listener;
+                if (listener == null) return;
+                _listener = null;
+            }
+            listener.Stop();
+            foreach (var client in _connections.Keys)
+                try { client.Client.Close(); } catch (ObjectDisposedException) { }
+            Task.Run(async () =>
+            {
+                await Task.Delay(duration).ConfigureAwait(false);
+                while (true)
+                {
+                    var again = new TcpListener(_address, _port);
+                    // Connections this server accepted may linger in TIME_WAIT on the port; a listener still bound
+                    // to it (another process) refuses the bind all the same.
+                    again.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                    try { again.Start(512); }
+                    catch (SocketException e)
+                    {
+                        Console.Error.WriteLine("Matomo.Mvc5.Standin: cannot listen again on port " + _port + ": " + e.Message + "; trying again");
+                        await Task.Delay(100).ConfigureAwait(false);
+                        continue;
+                    }
+                    lock (_gate) _listener = again;
+                    back();
+                    await AcceptLoop(again).ConfigureAwait(false);
+                    return;
+                }
+            });
+        }
+
+        private async Task AcceptLoop(TcpListener listener)
         {
             while (true)
             {
                 TcpClient client;
-                try { client = await _listener.AcceptTcpClientAsync().ConfigureAwait(false); }
-                catch (ObjectDisposedException) { return; }
-                catch (SocketException) { continue; }
+                try { client = await listener.AcceptTcpClientAsync().ConfigureAwait(false); }
+                catch (Exception e) when (e is ObjectDisposedException || e is SocketException || e is InvalidOperationException)
+                {
+                    lock (_gate) if (_listener != listener) return; // stopped: refusing
+                    continue;
+                }
                 var _ = Task.Run(() => Serve(client));
             }
         }
@@ -53,6 +106,7 @@ namespace Matomo.Mvc5.Standin.Http
         {
             using (client)
             {
+                _connections[client] = true;
                 client.NoDelay = true;
                 string remote = ((IPEndPoint)client.Client.RemoteEndPoint).Address.ToString();
                 var stream = client.GetStream();
@@ -76,7 +130,14 @@ namespace Matomo.Mvc5.Standin.Http
                             client.Client.Close();
                             return;
                         }
-                        bool close = outcome.Request.WantsClose;
+                        bool close = outcome.Request.WantsClose || response.After != null;
+                        if (response.After != null)
+                        {
+                            // Before the answer, so that a client that has it finds the server as the answer says;
+                            // this connection is spared until then.
+                            _connections.TryRemove(client, out _);
+                            response.After(this);
+                        }
                         await Write(stream, response, outcome.Request.Method, close).ConfigureAwait(false);
                         if (close) return;
                     }
@@ -84,6 +145,7 @@ namespace Matomo.Mvc5.Standin.Http
                 catch (IOException) { }
                 catch (SocketException) { }
                 catch (ObjectDisposedException) { }
+                finally { _connections.TryRemove(client, out _); }
             }
         }
 

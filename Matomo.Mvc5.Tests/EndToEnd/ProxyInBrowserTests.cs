@@ -14,7 +14,8 @@ namespace Matomo.Mvc5.Tests.EndToEnd
     [TestFixture, NonParallelizable, Category("EndToEnd")]
     public class ProxyInBrowserTests
     {
-        private const string Token = "0123456789abcdef0123456789abcdef";
+        // Not the stand-in's default token: the host hands matomo:ProxyTokenAuth on to it (--token), as Matomo knows its own.
+        private const string Token = "fedcba9876543210fedcba9876543210";
         private const string Office = "127.0.0.3";       // the "office machine" of sample-host.sh: the client behind the proxy
         private const string TrustedProxy = "127.0.0.2"; // the reverse proxy of sample-host.sh
         private const string MatomoHost = "localhost";   // how the site names Matomo; Chromium cannot resolve it
@@ -81,6 +82,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             Assert.That(hit.Parameters["idsite"], Is.EqualTo("42"));
             Assert.That(hit.Parameters["cip"], Is.EqualTo(Office), "the client the trusted proxy named");
             Assert.That(hit.Parameters["token_auth"], Is.EqualTo(Token));
+            Assert.That(hit.Verdicts.Select(v => v.ToString()), Is.EqualTo(new[] { "tracked" }), "Matomo takes the cip with the proxy's token");
             Assert.That(hit.RemoteAddress, Does.StartWith("127.0.0.1").Or.StartWith("::1").Or.StartWith("::ffff:127.0.0.1"), "the site itself asked");
 
             IReadOnlyList<string> fetched = _browser.FetchedResources();
@@ -96,6 +98,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             Received hit = WaitForHit(_host.Url("/Csp/SelfOnly"));
             Assert.That(hit.Parameters["action_name"], Does.StartWith("CSP nonce"));
             Assert.That(hit.Parameters["cip"], Is.EqualTo("127.0.0.1"), "a direct visitor is its own client");
+            Assert.That(hit.Verdicts.Select(v => v.ToString()), Is.EqualTo(new[] { "tracked" }));
             Assert.That(_browser.FetchedResources(), Has.Some.EqualTo(_host.Url("/insights/matomo.js")));
         }
     }

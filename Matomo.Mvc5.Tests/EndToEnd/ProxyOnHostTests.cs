@@ -197,7 +197,9 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             // Up again on the same port: tracking reaches it again.
             MatomoUp();
             Assert.That(Http.Get(_host.Url("/insights/matomo.php?idsite=42&rec=1&send_image=0&action_name=back"), out _), Is.EqualTo(HttpStatusCode.NoContent));
-            Assert.That(_standin.All().Where(r => r.Kind == "hit").Select(r => r.Parameters["action_name"]), Is.EqualTo(new[] { "back" }));
+            List<Received> hits = _standin.All().Where(r => r.Kind == "hit").ToList();
+            Assert.That(hits.Select(r => r.Parameters["action_name"]), Is.EqualTo(new[] { "back" }));
+            Assert.That(hits[0].Verdicts.Select(v => v.ToString()), Is.EqualTo(new[] { "tracked" }), "with the proxy's cip and token, as Matomo takes them");
         }
 
         private static HttpStatusCode Conditional(string url, string etag)

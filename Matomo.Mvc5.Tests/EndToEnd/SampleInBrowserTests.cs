@@ -269,6 +269,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             Assert.That(hits[0].Path, Is.EqualTo("/matomo.php"));
             Assert.That(hits[0].Parameters, Is.EqualTo(new Dictionary<string, string> { ["idsite"] = "42", ["rec"] = "1" }),
                 "the image's own parameters: rec=1, or Matomo drops the hit");
+            Assert.That(hits[0].Verdicts.Select(v => v.ToString()), Is.EqualTo(new[] { "tracked" }));
             Assert.That(hits[0].Header("Referer"), Is.EqualTo(url), "Matomo takes the page from the Referer (no-referrer-when-downgrade)");
             Assert.That(hits[0].RemoteAddress, Is.EqualTo(BrowserAddress));
             Assert.That(new Standin(_site).All().Where(r => r.Kind == "script" || r.Kind == "commands"), Is.Empty,
@@ -340,6 +341,8 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         private PageView ViewOf(SampleHost host, string page, int hits = 1)
         {
             var received = new Standin(host).WaitForPageView(page, TrackingTimeout, hits);
+            Assert.That(received.Where(r => r.Kind == "hit" && r.Page == page).SelectMany(r => r.Verdicts).Select(v => v.ToString()), Is.All.EqualTo("tracked"),
+                "every tracking request of the page is one Matomo tracks");
             return new PageView(page, received, _browser.FetchedResources());
         }
 

@@ -1,8 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Linq;
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 using System.Threading;
 
@@ -54,6 +57,34 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                     throw new TimeoutException("the stand-in at " + BaseUrl + " received no " + what + " within " + timeout
                                                + "; it has:\n" + string.Join("\n", all));
                 Thread.Sleep(100);
+            }
+        }
+
+        /// <summary>
+        /// Sends one request exactly as written (request line and headers; Host and Connection: close are added, and
+        /// Content-Length unless <paramref name="contentLength"/> is false) and returns the whole response as text.
+        /// </summary>
+        public string Raw(string head, string body = null, bool contentLength = true) =>
+            Encoding.UTF8.GetString(RawBytes(head, body, contentLength));
+
+        /// <summary>As <see cref="Raw"/>, the response's bytes.</summary>
+        public byte[] RawBytes(string head, string body = null, bool contentLength = true)
+        {
+            var uri = new Uri(BaseUrl);
+            using (var client = new TcpClient())
+            {
+                client.Connect(IPAddress.Loopback, uri.Port);
+                client.ReceiveTimeout = 30000;
+                var stream = client.GetStream();
+                var request = new StringBuilder(head).Append("Host: ").Append(uri.Authority).Append("\r\nConnection: close\r\n");
+                if (body != null && contentLength) request.Append("Content-Length: ").Append(Encoding.UTF8.GetByteCount(body)).Append("\r\n");
+                request.Append("\r\n").Append(body ?? "");
+                var bytes = Encoding.UTF8.GetBytes(request.ToString());
+                stream.Write(bytes, 0, bytes.Length);
+                var response = new MemoryStream();
+                stream.CopyTo(response);
+                if (response.Length == 0) throw new IOException("no answer");
+                return response.ToArray();
             }
         }
 

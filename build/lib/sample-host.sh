@@ -43,9 +43,10 @@ start_host() {
   fail() { stop_host "$state"; exit 1; }
 
   # 1. The stand-in, so that the site's settings can name its port.
-  local settings=(${HOST_SETTINGS[@]+"${HOST_SETTINGS[@]}"}) kv has_domain=false placeholders=false standin_url="" i
+  local settings=(${HOST_SETTINGS[@]+"${HOST_SETTINGS[@]}"}) kv has_domain=false placeholders=false standin_url="" i token=""
   for kv in ${settings[@]+"${settings[@]}"}; do
     [[ $kv == matomo:DomainPath=* ]] && has_domain=true
+    [[ $kv == matomo:ProxyTokenAuth=* ]] && token=${kv#matomo:ProxyTokenAuth=}   # the stand-in accepts the proxy's token
     [[ $kv == *"{standin_"* ]] && placeholders=true
   done
   local standin=$HOST_STANDIN
@@ -54,7 +55,7 @@ start_host() {
     if $placeholders || { ! $has_domain && site_uses_standin "$site"; }; then standin=true; fi
   fi
   if $standin; then
-    standin_url=$(start_standin "$state" "$HOST_STANDIN_PORT" "$HOST_STANDIN_BASE") || fail
+    standin_url=$(start_standin "$state" "$HOST_STANDIN_PORT" "$HOST_STANDIN_BASE" "$token") || fail
     echo "standin_url=$standin_url" | tee -a "$state/host.env"
     local domain=${standin_url#http://} standin_port=${standin_url#http://127.0.0.1:}
     standin_port=${standin_port%%/*}

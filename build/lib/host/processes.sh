@@ -40,12 +40,15 @@ start_watchdog() {
     watchdog "$owner" "$HOST_SCRIPT" "$state"
 }
 
-# start_standin STATE PORT BASE: starts Matomo.Mvc5.Standin and prints its base URL once it listens.
+# start_standin STATE PORT BASE [TOKEN]: starts Matomo.Mvc5.Standin (accepting TOKEN as token_auth, else its
+# default) and prints its base URL once it listens.
 start_standin() {
-  local state=$1 port=$2 base=$3 exe="$ROOT/Matomo.Mvc5.Standin/bin/Matomo.Mvc5.Standin.exe"
+  local state=$1 port=$2 base=$3 token=${4:-} exe="$ROOT/Matomo.Mvc5.Standin/bin/Matomo.Mvc5.Standin.exe"
   [ -f "$exe" ] || { say "$exe is missing: build Matomo.Mvc5.Standin first"; return 1; }
   rm -f "$state/standin.url"
-  start_process standin "$state" mono "$exe" --port "$port" --base "$base" --ready-file "$state/standin.url"
+  local extra=()
+  [ -z "$token" ] || extra=(--token "$token")
+  start_process standin "$state" mono "$exe" --port "$port" --base "$base" ${extra[@]+"${extra[@]}"} --ready-file "$state/standin.url"
   local deadline=$((SECONDS + 60))
   until [ -s "$state/standin.url" ]; do
     process_alive "$state" standin || { say "the stand-in exited:"; cat "$state/logs/standin.out" >&2; return 1; }
