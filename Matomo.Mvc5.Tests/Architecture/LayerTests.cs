@@ -33,7 +33,8 @@ namespace Matomo.Mvc5.Tests.Architecture
             ["Configuration"] = new[] { "Text", "Addresses" },
             ["Rendering"] = new[] { "Text", "Addresses", "Configuration" },
             ["Proxy"] = new[] { "Text", "Addresses", "Configuration" },
-            ["Web"] = new[] { "Text", "Addresses", "Configuration", "Rendering", "Proxy" },
+            ["Delivery"] = new[] { "Text", "Addresses", "Configuration" },
+            ["Web"] = new[] { "Text", "Addresses", "Configuration", "Rendering", "Proxy", "Delivery" },
         };
 
         /// <summary>The assemblies of System.Web and ASP.NET MVC: only <c>Web/</c> may refer to them.</summary>
