@@ -164,7 +164,7 @@ namespace Matomo.Mvc5.Delivery
                         if (_queue.IsEmpty) _writerWake.WaitOne(Remaining(nextBeat, TimeSpan.Zero));
                         Interlocked.Exchange(ref _writerIdle, 0);
                     }
-                    else if (!_stopping && _queue.Count < _options.BatchSize)
+                    if (!_stopping && !_queue.IsEmpty && _queue.Count < _options.BatchSize)
                     {
                         Thread.Sleep(_options.Linger); // let the hits of the next few milliseconds join these
                     }
