@@ -194,6 +194,27 @@ namespace Matomo.Mvc5.Tests.Delivery
         }
 
         [Test]
+        public void A_process_that_stalled_past_its_lease_and_lost_its_spool_says_so_once()
+        {
+            var lines = new List<string>();
+            OutboxOptions stalledOptions = Options(leaseMs: 400);
+            stalledOptions.Log = lines.Add;
+            using (var stalled = new Spool(stalledOptions))
+            {
+                stalled.Append(Hits(0, 5));
+                Thread.Sleep(600); // no heartbeat: as if the process had stalled
+                using (var other = new Spool(Options(leaseMs: 400)))
+                {
+                    Assert.That(other.Adopted, Is.EqualTo(1));
+                    stalled.Heartbeat();
+                    stalled.Heartbeat();
+                    Assert.That(lines.Count, Is.EqualTo(1), string.Join("\n", lines));
+                    Assert.That(lines[0], Does.Contain("took over"));
+                }
+            }
+        }
+
+        [Test]
         public void A_dead_spool_is_taken_over_by_exactly_one_of_those_that_look_after_the_lease_expires()
         {
             // Lease 1 s: the dead spool's is 0.6 s old when the contenders start (not yet expired), 1.2 s when they

@@ -316,7 +316,6 @@ namespace Matomo.Mvc5.Delivery
                 request.ContentType = "application/json";
                 request.ContentLength = body.Length;
                 request.KeepAlive = true;
-                request.Proxy = null;
                 request.AllowAutoRedirect = false;
                 request.UserAgent = "Matomo.Mvc5 outbox";
                 request.Timeout = (int)_options.RequestTimeout.TotalMilliseconds;

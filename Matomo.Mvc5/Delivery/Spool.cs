@@ -32,7 +32,7 @@ namespace Matomo.Mvc5.Delivery
         private Segment _active;
         private Owner _inFlight;
         private long _heldBytes, _othersBytes;
-        private bool _disposed;
+        private bool _disposed, _stolenLogged;
 
         public Spool(OutboxOptions options)
         {
@@ -181,6 +181,14 @@ namespace Matomo.Mvc5.Delivery
             {
                 if (_disposed) return;
                 Touch(LeasePath(Me));
+                if (!_stolenLogged && !File.Exists(MarkerPath(Me, Me)))
+                {
+                    // This process stalled for longer than the lease and another took its spool over: what it was
+                    // sending may arrive twice. It goes on writing; the other delivers what it found.
+                    _stolenLogged = true;
+                    _options.Log("Matomo.Mvc5 outbox: another process took over this process's spool (it stalled for longer than the lease of "
+                        + _options.LeaseTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s); hits it was sending may arrive twice.");
+                }
                 DateTime now = DateTime.UtcNow;
                 string[] files;
                 try { files = Directory.GetFiles(_folder); }
@@ -214,9 +222,6 @@ namespace Matomo.Mvc5.Delivery
                 _othersBytes = others;
             }
         }
-
-        /// <summary>Whether this process still holds its own spool (false if another process took it over after a stall).</summary>
-        public bool StillOwn => File.Exists(MarkerPath(Me, Me));
 
         /// <summary>
         /// Closes the files. <paramref name="release"/>: gives up the lease at once, so that the next process takes over
