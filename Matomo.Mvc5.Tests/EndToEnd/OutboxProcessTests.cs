@@ -104,6 +104,61 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             Directory.Delete(folder, true);
         }
 
+        [Test]
+        public void A_recycled_process_and_a_killed_one_whose_last_record_was_torn_leave_everything_else_to_the_next()
+        {
+            string folder = Path.Combine(SampleHost.RunDirectory, "outbox-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(folder);
+            using (var standinProcess = new StandinProcess("--capacity", "100000"))
+            {
+                var standin = new Standin(standinProcess.WaitUntilListening(Timeout));
+                Fault(standin, "unavailable");
+                string[] common = { "--folder", folder, "--endpoint", standin.BaseUrl + "matomo.php", "--lease-ms", "3000", "--retry-max-ms", "2000" };
+
+                string recycledOwner, killedOwner;
+                using (var recycled = new OutboxHostProcess(common.Concat(new[] { "--from", "0", "--count", "100", "--every-ms", "2" }).ToArray()))
+                {
+                    recycledOwner = recycled.WaitFor("ready", Timeout).Split(' ')[1];
+                    recycled.WaitFor("done", Timeout);
+                    string stopped = recycled.Stop(TimeSpan.FromSeconds(10)); // what an application recycle does
+                    Assert.That(stopped, Does.Contain("waiting=0+100"), stopped);
+                }
+                using (var killed = new OutboxHostProcess(common.Concat(new[] { "--from", "1000", "--count", "100", "--every-ms", "2" }).ToArray()))
+                {
+                    killedOwner = killed.WaitFor("ready", Timeout).Split(' ')[1];
+                    killed.WaitFor("accepted 1099", Timeout);
+                    Thread.Sleep(100);
+                    killed.Kill9();
+                }
+                // The killed process's segment loses the end of its last record, as a crash in the middle of a write leaves it.
+                string segment = Directory.GetFiles(folder, killedOwner + ".*.seg").Single();
+                using (var f = new FileStream(segment, FileMode.Open)) f.SetLength(f.Length - 7);
+                Assert.That(Directory.GetFiles(folder, recycledOwner + ".*.seg"), Is.Not.Empty, "the recycled process left its hits in the spool");
+
+                Fault(standin, "none");
+                using (var next = new OutboxHostProcess(common.Concat(new[] { "--count", "0" }).ToArray()))
+                {
+                    next.WaitFor("ready", Timeout);
+                    List<int> numbers = null;
+                    var expected = Enumerable.Range(0, 100).Concat(Enumerable.Range(1000, 99)).ToList();
+                    var clock = Stopwatch.StartNew();
+                    while (clock.Elapsed < Timeout)
+                    {
+                        numbers = Tracked(standin).SelectMany(e => e.Requests).Select(N).ToList();
+                        if (numbers.Distinct().Count() >= expected.Count) break;
+                        Thread.Sleep(300);
+                    }
+                    Assert.That(numbers, Is.EqualTo(expected), "the recycled process's hits, then the killed one's but its torn last one, each once, in order");
+                    next.Send("status");
+                    string status = next.WaitFor("status", Timeout);
+                    Assert.That(status, Does.Contain("torn=1"), status);
+                    next.Stop(TimeSpan.FromSeconds(10));
+                }
+            }
+            Assert.That(Directory.GetFiles(folder), Is.Empty, "nothing is left once everything is delivered");
+            Directory.Delete(folder, true);
+        }
+
         private static int N(Dictionary<string, string> hit) => int.Parse(hit["n"], CultureInfo.InvariantCulture);
 
         private static List<Received> Tracked(Standin standin) =>
