@@ -233,7 +233,7 @@ namespace Matomo.Mvc5.Delivery
                 if (done)
                 {
                     failures = 0;
-                    if (_failing) Recovered();
+                    if (_failing) Recovered(batch.Hits.Count);
                     continue;
                 }
                 if (_abandoned || _stopping) break; // shutting down: the rest stays in the spool
@@ -383,13 +383,15 @@ namespace Matomo.Mvc5.Delivery
                 + " (" + error + "); hits wait in the spool and are retried with backoff.");
         }
 
-        private void Recovered()
+        /// <summary>The outage's second line: how long, how many retries, how many hits had waited (the batch just
+        /// delivered and what still waits behind it).</summary>
+        private void Recovered(int justDelivered)
         {
             _failing = false;
             TimeSpan outage = DateTime.UtcNow - _failingSince;
             _options.Log("Matomo.Mvc5 outbox: delivery to Matomo works again after " + ((long)outage.TotalSeconds).ToString(CultureInfo.InvariantCulture)
-                + " s; " + (Volatile.Read(ref _retried) - _retriedAtOutageStart).ToString(CultureInfo.InvariantCulture) + " retries, "
-                + _spool.Waiting.ToString(CultureInfo.InvariantCulture) + " hits still waiting.");
+                + " s; " + (justDelivered + _spool.Waiting).ToString(CultureInfo.InvariantCulture) + " hits waited and are being delivered; "
+                + (Volatile.Read(ref _retried) - _retriedAtOutageStart).ToString(CultureInfo.InvariantCulture) + " retries.");
         }
 
         private enum ResultKind { Success, Refused, Failed }
