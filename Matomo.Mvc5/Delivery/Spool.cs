@@ -390,12 +390,16 @@ namespace Matomo.Mvc5.Delivery
             foreach (Segment s in owner.Segments)
             {
                 if (s.Seq < owner.CursorSeq) continue;
-                s.Remaining = CountRecords(s.Path, s.Seq == owner.CursorSeq ? owner.CursorOffset : 0);
+                s.Remaining = CountRecords(s.Path, s.Seq == owner.CursorSeq ? owner.CursorOffset : 0, out long first);
+                if (owner.FirstTicks == 0) owner.FirstTicks = first;
                 owner.Waiting += s.Remaining;
             }
             owner.Position = OpenPosition(id);
             _heldBytes += owner.Segments.Sum(s => s.Length);
-            _held.Insert(_held.Count - 1, owner);
+            // Taken-over spools are delivered oldest first (by their first waiting hit), before this process's own.
+            int at = 0;
+            while (at < _held.Count - 1 && _held[at].FirstTicks <= owner.FirstTicks) at++;
+            _held.Insert(at, owner);
             Adopted++;
         }
 
@@ -409,16 +413,19 @@ namespace Matomo.Mvc5.Delivery
             TryDelete(LeasePath(owner.Id));
         }
 
-        private static long CountRecords(string path, long from)
+        /// <summary>The whole records of a segment from <paramref name="from"/>, and the first one's accepted-at ticks (0 if none).</summary>
+        private static long CountRecords(string path, long from, out long firstTicks)
         {
+            firstTicks = 0;
             byte[] data;
             try { data = File.ReadAllBytes(path); } catch (IOException) { return 0; }
             long count = 0;
             int p = (int)Math.Min(from, data.Length);
             while (p < data.Length)
             {
-                if (SpoolRecord.TryRead(data, p, data.Length, out _, out int length) == SpoolRecord.Outcome.Record)
+                if (SpoolRecord.TryRead(data, p, data.Length, out TrackingHit hit, out int length) == SpoolRecord.Outcome.Record)
                 {
+                    if (count == 0) firstTicks = hit.AcceptedUtcTicks;
                     count++;
                     p += length;
                     continue;
@@ -498,7 +505,7 @@ namespace Matomo.Mvc5.Delivery
             public readonly string Id;
             public readonly bool Own;
             public readonly List<Segment> Segments = new List<Segment>();
-            public long CursorSeq, CursorOffset, Waiting;
+            public long CursorSeq, CursorOffset, Waiting, FirstTicks;
             public FileStream Position;
         }
 
