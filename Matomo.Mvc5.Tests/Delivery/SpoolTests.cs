@@ -144,6 +144,27 @@ namespace Matomo.Mvc5.Tests.Delivery
         }
 
         [Test]
+        public void A_taken_over_file_cut_shorter_afterwards_gives_its_whole_records_and_ends()
+        {
+            var first = new Spool(Options());
+            first.Append(Hits(0, 10));
+            first.Close(release: true);
+            using (var second = new Spool(Options()))
+            {
+                Assert.That(second.Waiting, Is.EqualTo(10));
+                string segment = Directory.GetFiles(_folder.Path, "*.seg").Single(f => !f.Contains(second.Me));
+                long length = new FileInfo(segment).Length;
+                using (var f = new FileStream(segment, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete)) f.SetLength(length / 2 + 3); // five whole records (they are of one length here) and 3 bytes of the sixth
+                Task<List<int>> drain = Task.Run(() => Drain(second));
+                Assert.That(drain.Wait(TimeSpan.FromSeconds(10)), Is.True, "reading ends");
+                Assert.That(drain.Result, Is.EqualTo(Enumerable.Range(0, drain.Result.Count)));
+                Assert.That(drain.Result.Count, Is.EqualTo(5));
+                Assert.That(second.Torn, Is.EqualTo(1));
+                Assert.That(Directory.GetFiles(_folder.Path, "*.seg").Where(f => !f.Contains(second.Me)), Is.Empty, "the taken-over spool is done with");
+            }
+        }
+
+        [Test]
         public void A_full_spool_drops_the_oldest_and_counts_them()
         {
             // 64 KB in segments of 16 KB (the least), records of about 1 KB.

@@ -286,6 +286,13 @@ namespace Matomo.Mvc5.Delivery
                     if (n <= 0) break;
                     read += n;
                 }
+                if (read < count && segment != _active)
+                {
+                    // The file is shorter than it was (cut by hand or by a failing disk): it ends where reading ended.
+                    _heldBytes -= segment.Length - (owner.CursorOffset + read);
+                    segment.Length = end = owner.CursorOffset + read;
+                    if (read == 0) continue;
+                }
                 bool toEnd = owner.CursorOffset + read >= end;
                 var batch = new Batch(owner, segment.Seq);
                 int p = 0;
