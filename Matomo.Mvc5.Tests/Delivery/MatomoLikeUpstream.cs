@@ -18,7 +18,7 @@ namespace Matomo.Mvc5.Tests.Delivery
     /// </summary>
     public sealed class MatomoLikeUpstream : IDisposable
     {
-        public enum Fault { None, Status503, Status500, Hang, Reset }
+        public enum Fault { None, Status503, Status500, Hang, Reset, TrackThenReset }
 
         private readonly LoopbackUpstream _server;
         private int _attempts;
@@ -69,6 +69,11 @@ namespace Matomo.Mvc5.Tests.Delivery
             var entries = Parse(request.Body).Requests.Select(r => UpstreamRequest.Decode(r.TrimStart('?'))).ToList();
             if (entries.Any(RefusesBatch)) return UpstreamReply.Text(400, "{\"status\":\"error\",\"message\":\"invalid request\"}", "application/json");
             Tracked.Enqueue(entries);
+            if (Mode == Fault.TrackThenReset)
+            {
+                Mode = Fault.None; // once: Matomo recorded the batch, and its answer is lost
+                return new UpstreamReply { Reset = true };
+            }
             int invalid = entries.Count(IsInvalid);
             return UpstreamReply.Text(200, "{\"status\":\"success\",\"tracked\":" + (entries.Count - invalid) + ",\"invalid\":" + invalid + "}", "application/json");
         }

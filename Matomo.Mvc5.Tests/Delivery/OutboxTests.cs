@@ -198,6 +198,23 @@ namespace Matomo.Mvc5.Tests.Delivery
         }
 
         [Test]
+        public void A_batch_whose_answer_is_lost_is_sent_again_and_only_it_arrives_twice()
+        {
+            _matomo.Mode = MatomoLikeUpstream.Fault.TrackThenReset;
+            using (var outbox = new DeliveryOutbox(Options()))
+            {
+                for (int i = 0; i < 30; i++) outbox.Accept(Query(i), null);
+                Assert.That(Wait.Until(() => outbox.Status.Delivered == 30, Long), Is.True, () => outbox.Status.ToString());
+                Assert.That(outbox.Status.Retried, Is.EqualTo(1));
+            }
+            List<int> got = _matomo.TrackedHits().Select(N).ToList();
+            int firstBatch = _matomo.Tracked.First().Count;
+            int duplicates = got.Count - got.Distinct().Count();
+            Assert.That(duplicates, Is.EqualTo(firstBatch), "the batch whose answer was lost, once more; nothing else");
+            Assert.That(got.Skip(firstBatch), Is.EqualTo(Enumerable.Range(0, 30)), "then everything once, in order");
+        }
+
+        [Test]
         public void A_refused_connection_is_retried_and_the_next_process_delivers_what_shutdown_left()
         {
             Uri refusing = Support.LoopbackUpstream.Refusing();
