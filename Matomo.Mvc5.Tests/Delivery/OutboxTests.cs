@@ -160,6 +160,21 @@ namespace Matomo.Mvc5.Tests.Delivery
             Assert.That(_matomo.Attempts, Is.LessThanOrEqualTo(1 + 2 * 3 * 6), "bisection: about 2 log2(50) requests per bad hit");
         }
 
+        [Test]
+        public void A_Matomo_that_refuses_every_hit_gets_them_counted_as_rejected_and_one_log_line()
+        {
+            _matomo.RefusesBatch = h => true;
+            using (var outbox = new DeliveryOutbox(Options()))
+            {
+                for (int i = 0; i < 20; i++) outbox.Accept(Query(i), null);
+                Assert.That(Wait.Until(() => outbox.Status.Rejected == 20, Long), Is.True, () => outbox.Status.ToString());
+                Thread.Sleep(100);
+                for (int i = 20; i < 40; i++) outbox.Accept(Query(i), null);
+                Assert.That(Wait.Until(() => outbox.Status.Rejected == 40, Long), Is.True, () => outbox.Status.ToString());
+            }
+            Assert.That(_log.Count(l => l.Contains("refused each of the")), Is.EqualTo(1), string.Join("\n", _log));
+        }
+
         [TestCase(MatomoLikeUpstream.Fault.Status503)]
         [TestCase(MatomoLikeUpstream.Fault.Status500)]
         [TestCase(MatomoLikeUpstream.Fault.Reset)]

@@ -43,6 +43,9 @@ namespace Matomo.Mvc5.Delivery
         private volatile bool _failing;
         private DateTime _failingSince;
         private long _retriedAtOutageStart;
+        /// <summary>Hits Matomo refused with 400 on their own (the sender's thread only).</summary>
+        private long _refusedAlone;
+        private bool _allRefusedLogged;
 
         public DeliveryOutbox(OutboxOptions options)
         {
@@ -268,7 +271,17 @@ namespace Matomo.Mvc5.Delivery
                 }
                 int j = i + 1;
                 while (j < hits.Count && !TooOld(hits[j], now)) j++;
+                long refusedBefore = _refusedAlone;
                 if (!SendRange(batch, i, j - i)) return false;
+                bool allRefused = j - i >= 2 && _refusedAlone - refusedBefore == j - i;
+                if (allRefused && !_allRefusedLogged)
+                {
+                    // Not one bad hit but all of them: more likely the token or Matomo's configuration. Said once, until a batch goes through.
+                    _allRefusedLogged = true;
+                    _options.Log("Matomo.Mvc5 outbox: Matomo refused each of the " + (j - i).ToString(CultureInfo.InvariantCulture)
+                        + " hits of a batch with 400; they are counted as rejected. If every batch is refused, check the token's access (write or admin) and Matomo's logs.");
+                }
+                else if (_refusedAlone - refusedBefore < j - i) _allRefusedLogged = false; // some went through
                 i = j;
             }
             return true;
@@ -294,6 +307,7 @@ namespace Matomo.Mvc5.Delivery
                     return true;
                 case ResultKind.Refused when count == 1:
                     Interlocked.Increment(ref _rejected);
+                    _refusedAlone++;
                     _spool.Commit(batch, start + 1);
                     return true;
                 case ResultKind.Refused:
