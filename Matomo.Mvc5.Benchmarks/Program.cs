@@ -131,6 +131,22 @@ namespace Matomo.Mvc5.Benchmarks
                     $"{Ns(Median(typed))} / {Ns(Median(viewData))} = {Median(typed) / Median(viewData):0.00}×", "≤ 1×", Median(typed) <= Median(viewData));
                 Row($"{page}: typed API / ViewData, allocated", $"{Allocated(typed)} B / {Allocated(viewData)} B", "≤ 1×", Allocated(typed) <= Allocated(viewData));
             }
+            // The delivery outbox: accepting a hit on the caller's thread, from 1 and from 16 threads; the sender's rate.
+            BenchmarkReport one = Find(nameof(OutboxAcceptBenchmarks), "OneThread"), sixteen = Find(nameof(OutboxAcceptBenchmarks), "SixteenThreads");
+            if (one != null)
+                Row("Outbox.Accept, one thread: median time per hit", Ns(Median(one)), "< 1000 ns", Median(one) < 1000);
+            if (one != null && sixteen != null)
+                Row("Outbox.Accept, 16 threads at once: wall time per hit / one thread's (no lock contention)",
+                    $"{Ns(Median(sixteen))} / {Ns(Median(one))} = {Median(sixteen) / Median(one):0.00}×", "≤ 1×", Median(sixteen) <= Median(one));
+            BenchmarkReport locked = Find(nameof(OutboxAcceptBenchmarks), "SixteenThreadsThroughOneLock");
+            if (locked != null && sixteen != null)
+                Row("For comparison: 16 threads with each Accept under one shared lock, wall time per hit", Ns(Median(locked)), "(none)", null);
+            BenchmarkReport spool = Find(nameof(SpoolWriteBenchmarks), "Append200");
+            if (spool != null)
+                Row("Spool.Append: hits written per second (batches of 200, ~200 B each)", $"{1e9 / Median(spool):#,0} hits/s", "(none)", null);
+            BenchmarkReport sender = Find(nameof(OutboxThroughputBenchmarks), "DeliverInBulk");
+            if (sender != null)
+                Row("Outbox sender into the stand-in: hits delivered per second (bulk of 200)", $"{1e9 / Median(sender):#,0} hits/s", "≥ 20,000 hits/s", 1e9 / Median(sender) >= 20000);
             return md.ToString();
         }
 
