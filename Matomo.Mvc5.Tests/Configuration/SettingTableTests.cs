@@ -43,7 +43,7 @@ namespace Matomo.Mvc5.Tests.Configuration
         }
 
         /// <summary>The settings whose values may be secrets: a token, a URL that may hold a password.</summary>
-        private static readonly string[] Secrets = { Keys.ProxyTokenAuth, Keys.ProxyUpstream };
+        private static readonly string[] Secrets = { Keys.ProxyTokenAuth, Keys.ProxyUpstream, Keys.TokenAuth, Keys.DeliveryUpstream };
 
         private static IEnumerable<string> Checked() => SettingTable.All.Where(s => s.Form != null).Select(s => s.Key);
 
@@ -70,7 +70,7 @@ namespace Matomo.Mvc5.Tests.Configuration
         [Test]
         public void A_setting_that_needs_another_is_neither_read_nor_checked_while_that_one_is_unset()
         {
-            var settings = TestSettings.Basic((Keys.ProxyTimeoutSeconds, "not a number"), (Keys.ProxyTokenAuth, "no spaces allowed"));
+            var settings = TestSettings.Basic((Keys.ProxyTimeoutSeconds, "not a number"), (Keys.ProxyScriptMaxAgeSeconds, "-1"));
             Assert.That(settings.Proxy, Is.Null);
             Assert.That(settings.Get(SettingTable.ProxyTimeoutSeconds), Is.EqualTo(0));
             Assert.Throws<MatomoConfigurationException>(() =>

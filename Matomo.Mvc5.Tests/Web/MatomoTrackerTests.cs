@@ -20,10 +20,11 @@ namespace Matomo.Mvc5.Tests.Web
             public readonly List<string> SkippedCauses = new List<string>();
             public bool Throw;
 
-            public void Accept(string query, string visitorAddress)
+            public bool Accept(string query, string visitorAddress)
             {
                 if (Throw) throw new InvalidOperationException("the outbox broke");
                 Hits.Add((query, visitorAddress));
+                return true;
             }
 
             public void Skipped(string cause) => SkippedCauses.Add(cause);
@@ -84,6 +85,7 @@ namespace Matomo.Mvc5.Tests.Web
             Assert.That(hit["idsite"], Is.EqualTo("4"));
             Assert.That(hit["_id"], Is.EqualTo(VisitorId));
             Assert.That(hit["_idts"], Is.EqualTo("1733230000"));
+            Assert.That(hit["cid"], Is.Null, "a cookie's visitor is not forced");
             Assert.That(hit["uid"], Is.EqualTo("jane"));
             Assert.That(hit["url"], Is.EqualTo("https://www.example.com/shop/checkout?step=2"));
             Assert.That(hit["urlref"], Is.EqualTo("https://www.example.com/shop/cart"));
@@ -208,6 +210,7 @@ namespace Matomo.Mvc5.Tests.Web
             Assert.That(webhook.TrackEcommerceOrder("A-17", items, 99m), Is.True);
             NameValueCollection hit = OnlyHit();
             Assert.That(hit["_id"], Is.EqualTo(VisitorId));
+            Assert.That(hit["cid"], Is.EqualTo(VisitorId), "the site named the visitor: Matomo looks the visit up by it alone");
             Assert.That(hit["ec_id"], Is.EqualTo("A-17"));
             Assert.That(hit["url"], Is.EqualTo("https://www.example.com/shop/order/A-17"));
             Assert.That(_sink.Hits[0].Address, Is.Null, "no request: no address, so no cip");

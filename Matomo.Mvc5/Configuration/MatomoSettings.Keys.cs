@@ -53,6 +53,20 @@ namespace Matomo.Mvc5.Configuration
             /// <summary>Seconds after which the proxy refreshes its cached tracker script in the background (default 86400).</summary>
             public const string ProxyScriptMaxAgeSeconds = "matomo:ProxyScriptMaxAgeSeconds";
 
+            // ---- Delivery: the outbox of server-side hits ----
+            /// <summary>The absolute URL at which the web server reaches Matomo for server-side hits (default
+            /// <see cref="ProxyUpstream"/>, else <c>https://</c> + <see cref="DomainPath"/> + <c>/</c>).</summary>
+            public const string DeliveryUpstream = "matomo:DeliveryUpstream";
+            /// <summary>The token_auth the server sends its hits with (so that Matomo takes the visitor's address and
+            /// their time of day); default <see cref="ProxyTokenAuth"/>. Sent only to Matomo, in request bodies.</summary>
+            public const string TokenAuth = "matomo:TokenAuth";
+            /// <summary>The folder of the delivery spool (default <c>~/App_Data/matomo-outbox</c>), shared by the site's processes.</summary>
+            public const string DeliveryFolder = "matomo:DeliveryFolder";
+            /// <summary>The most megabytes the spool keeps (default 100); beyond, the oldest hits are dropped and counted.</summary>
+            public const string DeliveryMaxMegabytes = "matomo:DeliveryMaxMegabytes";
+            /// <summary>Matomo's "delete old raw data" window in days: older hits are dropped, not sent to be refused.</summary>
+            public const string DeliveryRawDataDays = "matomo:DeliveryRawDataDays";
+
             // ---- The page API's site-wide settings ----
             /// <summary>Roles (comma-separated) whose signed-in members are not tracked, checked with <c>IPrincipal.IsInRole</c>.</summary>
             public const string ExcludedRoles = "matomo:ExcludedRoles";

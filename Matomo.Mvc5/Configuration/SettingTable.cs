@@ -133,13 +133,32 @@ namespace Matomo.Mvc5.Configuration
         public static readonly Setting<int> ProxyScriptMaxAgeSeconds = WholeNumber(Keys.ProxyScriptMaxAgeSeconds, MatomoProxySettings.DefaultScriptMaxAgeSeconds,
             60, 31536000, "a whole number of seconds from 60 to 31536000, such as 86400", onlyWith: ProxyPath);
 
+        // ---- delivery: the outbox of server-side (and queued proxy) hits ----
+
+        public static readonly Setting<Uri> DeliveryUpstream = new Setting<Uri>(Keys.DeliveryUpstream, UpstreamForm, ParseUpstream,
+            i => i.Get(ProxyUpstream) ?? (i.Get(DomainPath) is string domainPath ? new Uri("https://" + domainPath + "/") : null),
+            secret: true);
+
+        public static readonly Setting<string> DeliveryTokenAuth = new Setting<string>(Keys.TokenAuth, ProxyTokenAuth.Form,
+            i => IsToken(i.Value) ? i.Value : throw i.Refuse(), Unset<string>, fallbackKey: Keys.ProxyTokenAuth, secret: true);
+
+        public static readonly Setting<string> DeliveryFolder = new Setting<string>(Keys.DeliveryFolder,
+            "a folder for the delivery spool: app-relative (such as ~/App_Data/matomo-outbox) or absolute, without '..'",
+            i => IsFolder(i.Value) ? i.Value : throw i.Refuse(), _ => "~/App_Data/matomo-outbox");
+
+        public static readonly Setting<int> DeliveryMaxMegabytes = WholeNumber(Keys.DeliveryMaxMegabytes, 100, 1, 100000,
+            "a whole number of megabytes from 1 to 100000, such as 100");
+
+        public static readonly Setting<int?> DeliveryRawDataDays = WholeNumber(Keys.DeliveryRawDataDays, 1, 36500,
+            "a whole number of days from 1 (Matomo's \"delete old raw data\" window), such as 180");
+
         // ---- the table ----
 
         /// <summary>Every definition above, in the order they are declared (and read).</summary>
         public static readonly IReadOnlyList<Setting> All = Collect();
 
         /// <summary>Every key read: each setting's key and fallback key.</summary>
-        public static readonly string[] AllKeys = All.SelectMany(s => s.FallbackKey == null ? new[] { s.Key } : new[] { s.Key, s.FallbackKey }).ToArray();
+        public static readonly string[] AllKeys = All.SelectMany(s => s.FallbackKey == null ? new[] { s.Key } : new[] { s.Key, s.FallbackKey }).Distinct().ToArray();
 
         private static IReadOnlyList<Setting> Collect() =>
             // Declaration order is metadata order: the order in which the fields are initialised, and so read.
@@ -248,6 +267,14 @@ namespace Matomo.Mvc5.Configuration
 
         private static bool IsRelativePath(string value) =>
             RelativePathRegex.IsMatch(value) && !value.Split('/').Any(segment => segment == "." || segment == "..");
+
+        /// <summary>An app-relative (<c>~/...</c>) or absolute folder path without <c>..</c> segments or invalid characters.</summary>
+        private static bool IsFolder(string value)
+        {
+            if (value.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0 || value.IndexOf('\0') >= 0) return false;
+            if (value.Replace('\\', '/').Split('/').Any(segment => segment == "..")) return false;
+            return value.StartsWith("~/", StringComparison.Ordinal) && value.Length > 2 || System.IO.Path.IsPathRooted(value);
+        }
 
         private static bool HasDotSegment(string value) => value.Split('/').Any(segment => segment == "." || segment == "..");
 

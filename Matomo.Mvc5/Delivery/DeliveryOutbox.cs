@@ -1,4 +1,6 @@
 using System;
+using System.Linq;
+using System.Collections.ObjectModel;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
@@ -87,6 +89,15 @@ namespace Matomo.Mvc5.Delivery
             }
         }
 
+        private readonly ConcurrentDictionary<string, long> _skipped = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+
+        /// <summary>Counts a hit the site's rules kept from the outbox, by cause; never throws.</summary>
+        public void CountSkipped(string cause)
+        {
+            try { _skipped.AddOrUpdate(cause ?? "unknown", 1, (_, n) => n + 1); }
+            catch (Exception) { /* counting never hurts the caller */ }
+        }
+
         /// <summary>The outbox now.</summary>
         public MatomoDeliveryStatus Status
         {
@@ -103,7 +114,8 @@ namespace Matomo.Mvc5.Delivery
                     Math.Max(0, accepted - Volatile.Read(ref _dequeued) - droppedMemory), _spool.Waiting,
                     _spool.DroppedFull, droppedMemory, Volatile.Read(ref _droppedOld), _spool.Torn, _spool.DroppedWriteFailed,
                     _spool.Adopted, Volatile.Read(ref _lastError), errorTicks == 0 ? (DateTime?)null : new DateTime(errorTicks, DateTimeKind.Utc),
-                    oldest == 0 ? (TimeSpan?)null : TimeSpan.FromTicks(Math.Max(0, now - oldest)), _failing);
+                    oldest == 0 ? (TimeSpan?)null : TimeSpan.FromTicks(Math.Max(0, now - oldest)), _failing,
+                    new ReadOnlyDictionary<string, long>(_skipped.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)));
             }
         }
 

@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Linq;
 
 namespace Matomo.Mvc5
 {
@@ -11,8 +14,9 @@ namespace Matomo.Mvc5
         internal MatomoDeliveryStatus(long accepted, long delivered, long tracked, long rejected, long retried,
             long waitingInMemory, long waitingOnDisk, long droppedSpoolFull, long droppedMemoryFull, long droppedTooOld,
             long droppedTornRecords, long droppedWriteFailed, long adoptedSpools, string lastError, DateTime? lastErrorUtc,
-            TimeSpan? oldestWaitingAge, bool outage)
+            TimeSpan? oldestWaitingAge, bool outage, IReadOnlyDictionary<string, long> skippedByRule = null)
         {
+            SkippedByRule = skippedByRule ?? NoSkips;
             Accepted = accepted;
             Delivered = delivered;
             Tracked = tracked;
@@ -80,6 +84,14 @@ namespace Matomo.Mvc5
         /// <summary>How long the oldest waiting hit has waited, or null when nothing waits.</summary>
         public TimeSpan? OldestWaitingAge { get; }
 
+        private static readonly IReadOnlyDictionary<string, long> NoSkips = new ReadOnlyDictionary<string, long>(new Dictionary<string, long>());
+
+        /// <summary>
+        /// Server-side hits the site's rules kept from the outbox, by cause (<c>internal-address</c>, <c>excluded</c>,
+        /// <c>do-not-track</c>, <c>opted-out</c>, <c>no-consent</c>, <c>not-configured</c>): never accepted, never sent.
+        /// </summary>
+        public IReadOnlyDictionary<string, long> SkippedByRule { get; }
+
         /// <summary>Whether the last delivery attempt failed (Matomo unreachable or failing).</summary>
         public bool IsFailing { get; }
 
@@ -88,6 +100,7 @@ namespace Matomo.Mvc5
             "accepted=" + Accepted + " delivered=" + Delivered + " tracked=" + Tracked + " rejected=" + Rejected + " retried=" + Retried
             + " waiting=" + WaitingInMemory + "+" + WaitingOnDisk + " dropped(full=" + DroppedSpoolFull + ",memory=" + DroppedMemoryFull
             + ",old=" + DroppedTooOld + ",torn=" + DroppedTornRecords + ",write=" + DroppedWriteFailed + ")"
+            + (SkippedByRule.Count == 0 ? "" : " skipped(" + string.Join(",", SkippedByRule.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)) + ")")
             + (IsFailing ? " failing: " + LastError : "");
     }
 }

@@ -19,6 +19,7 @@ namespace Matomo.Mvc5.Tracking
                 .Add("rec", 1)
                 .Add("apiv", 1)
                 .Add("_id", visitor.VisitorId)
+                .Add("cid", visitor.VisitorIdForced ? visitor.VisitorId : null)
                 .Add("_idts", visitor.VisitorCreatedSeconds)
                 .Add("uid", visitor.UserId)
                 .Add("url", visitor.Url)

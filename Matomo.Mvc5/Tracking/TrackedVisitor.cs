@@ -8,8 +8,9 @@ namespace Matomo.Mvc5.Tracking
     internal sealed class TrackedVisitor
     {
         internal TrackedVisitor(int siteId, string visitorId, long? visitorCreatedSeconds, string userId, string url, string referrer,
-            string userAgent, string languages, string address)
+            string userAgent, string languages, string address, bool visitorIdForced = false)
         {
+            VisitorIdForced = visitorIdForced && visitorId != null;
             SiteId = siteId;
             VisitorId = visitorId;
             VisitorCreatedSeconds = visitorCreatedSeconds;
@@ -26,6 +27,12 @@ namespace Matomo.Mvc5.Tracking
 
         /// <summary><c>_id</c>: 16 hex digits, or null (no cookie, or cookies not consented to).</summary>
         public string VisitorId { get; }
+
+        /// <summary>
+        /// The site named the visitor itself (a webhook's kept id): sent as <c>cid</c> too, so that Matomo looks the
+        /// visit up by this id alone (VisitorRecognizer), not also by the request's own address and browser.
+        /// </summary>
+        public bool VisitorIdForced { get; }
 
         /// <summary><c>_idts</c>: when the visitor's cookie was created, or null.</summary>
         public long? VisitorCreatedSeconds { get; }
@@ -50,10 +57,10 @@ namespace Matomo.Mvc5.Tracking
 
         /// <summary>The same visitor on another site.</summary>
         internal TrackedVisitor ForSite(int siteId) =>
-            new TrackedVisitor(siteId, VisitorId, VisitorCreatedSeconds, UserId, Url, Referrer, UserAgent, Languages, Address);
+            new TrackedVisitor(siteId, VisitorId, VisitorCreatedSeconds, UserId, Url, Referrer, UserAgent, Languages, Address, VisitorIdForced);
 
         /// <summary>The same visitor on another page.</summary>
         internal TrackedVisitor WithUrl(string url) =>
-            new TrackedVisitor(SiteId, VisitorId, VisitorCreatedSeconds, UserId, url, Referrer, UserAgent, Languages, Address);
+            new TrackedVisitor(SiteId, VisitorId, VisitorCreatedSeconds, UserId, url, Referrer, UserAgent, Languages, Address, VisitorIdForced);
     }
 }

@@ -21,6 +21,7 @@ namespace Matomo.Mvc5
         public void Init(HttpApplication context)
         {
             StartProxy();
+            StartDelivery();
             context.BeginRequest += (sender, e) => OnBeginRequest(new HttpContextWrapper(((HttpApplication)sender).Context));
             context.PostResolveRequestCache += (sender, e) => OnPostResolveRequestCache(new HttpContextWrapper(((HttpApplication)sender).Context));
         }
@@ -46,6 +47,20 @@ namespace Matomo.Mvc5
         /// Remaps a request under the proxy path to the tracker proxy's handler. Runs after routing has chosen its
         /// handler in the same event, so a site route such as <c>{controller}/{action}</c> cannot take the path.
         /// </summary>
+        /// <summary>Opens the delivery outbox as the application starts, so that what a previous process left in the
+        /// spool (a recycle, a crash) is delivered without waiting for a new hit.</summary>
+        private static void StartDelivery()
+        {
+            try
+            {
+                _ = MatomoDelivery.Outbox;
+            }
+            catch (Exception)
+            {
+                // MatomoDelivery traces its own problems; the first server-side hit tries again.
+            }
+        }
+
         internal static void OnPostResolveRequestCache(HttpContextBase context)
         {
             MatomoSettings settings;
@@ -80,6 +95,13 @@ namespace Matomo.Mvc5
                 // Traced once per page by the helper, which meets the same problem; nothing to add here.
             }
         }
+
+        /// <summary>
+        /// The delivery outbox's status now (server-side hits of <see cref="MatomoTracker"/>): what was accepted,
+        /// delivered, tracked, rejected, retried, what waits in memory and on disk, what was dropped and why, the last
+        /// error. For a site's own health page; null when the settings name no Matomo to deliver to.
+        /// </summary>
+        public static MatomoDeliveryStatus DeliveryStatus => MatomoDelivery.Status;
 
         /// <summary>Nothing to release.</summary>
         public void Dispose() { }

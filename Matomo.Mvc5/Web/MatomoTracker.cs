@@ -17,7 +17,8 @@ namespace Matomo.Mvc5
     /// </summary>
     /// <remarks>
     /// Each <c>Track*</c> method returns whether the hit was handed to the outbox: false when the site's rules skip it
-    /// (<see cref="SkippedBecause"/> says why; the status counts it by cause), never because Matomo is down.
+    /// (<see cref="SkippedBecause"/> says why; the status counts it by cause) or the settings name no Matomo to deliver
+    /// to; never because Matomo is down (the outbox keeps the hit until it is back).
     /// </remarks>
     public sealed class MatomoTracker
     {
@@ -264,14 +265,13 @@ namespace Matomo.Mvc5
             foreach (KeyValuePair<string, string> p in _parameters) q.Add(p.Key, p.Value);
             try
             {
-                _sink.Accept(q.ToString(), _visitor.Address);
+                return _sink != null && _sink.Accept(q.ToString(), _visitor.Address);
             }
             catch (Exception)
             {
                 // The outbox never throws; should it, tracking must not take the caller down.
                 return false;
             }
-            return true;
         }
 
         private static List<MatomoEcommerceItem> Items(string method, IEnumerable<MatomoEcommerceItem> items, bool required)

@@ -52,7 +52,7 @@ namespace Matomo.Mvc5
                 throw ArgumentCheck.Invalid(nameof(MatomoTracker), method, nameof(visitorId), "is not 16 hex digits (Matomo's visitor id, as MatomoTracker.VisitorId gives it)");
             if (userId != null) ArgumentCheck.Required(nameof(MatomoTracker), method, nameof(userId), userId);
             if (settings.SiteId == null) return new MatomoTracker(settings, sink, null, NotConfigured);
-            return new MatomoTracker(settings, sink, new TrackedVisitor(settings.SiteId.Value, visitorId, null, userId, null, null, null, null, null), null);
+            return new MatomoTracker(settings, sink, new TrackedVisitor(settings.SiteId.Value, visitorId, null, userId, null, null, null, null, null, visitorIdForced: true), null);
         }
 
         /// <summary>The rules of the snippet, and those a server-side hit must add since no matomo.js is there to apply them.</summary>

@@ -64,6 +64,8 @@ start_host() {
       settings[i]=${settings[i]//\{standin_url\}/$standin_url}
     done
     $has_domain || settings=("matomo:DomainPath=${domain%/}" ${settings[@]+"${settings[@]}"})
+    # Server-side hits (MatomoTracker's outbox) reach the stand-in over plain http, as the browser does.
+    [[ " ${settings[*]-} " == *" matomo:DeliveryUpstream="* ]] || settings=("matomo:DeliveryUpstream=$standin_url" ${settings[@]+"${settings[@]}"})
     settings=("sample:StandinUrl=$standin_url" ${settings[@]+"${settings[@]}"})
   fi
 

@@ -1,0 +1,94 @@
+using System;
+using System.Linq;
+using Matomo.Mvc5.Tests.Delivery;
+using Matomo.Mvc5.Tests.Support;
+using NUnit.Framework;
+using Keys = Matomo.Mvc5.Configuration.MatomoSettings.Keys;
+
+namespace Matomo.Mvc5.Tests.Web
+{
+    /// <summary><see cref="MatomoDelivery"/>: the outbox made from the settings, what MatomoTracker hands it, the status.</summary>
+    public class MatomoDeliveryTests
+    {
+        private MatomoLikeUpstream _matomo;
+        private TempFolder _folder;
+
+        [SetUp]
+        public void Start()
+        {
+            _matomo = new MatomoLikeUpstream();
+            _folder = new TempFolder();
+        }
+
+        [TearDown]
+        public void Stop()
+        {
+            MatomoDelivery.Outbox?.Stop(TimeSpan.FromSeconds(1));
+            MatomoConfiguration.Override(null);
+            _matomo.Dispose();
+            _folder.Dispose();
+        }
+
+        private void Configure(params (string, string)[] more) =>
+            MatomoConfiguration.Override(TestSettings.Basic(new[]
+            {
+                (Keys.DeliveryUpstream, new Uri(_matomo.Endpoint, "/").AbsoluteUri), (Keys.DeliveryFolder, _folder.Path),
+                (Keys.TokenAuth, "0123456789abcdef0123456789abcdef"),
+            }.Concat(more).ToArray()));
+
+        [Test]
+        public void Server_side_hits_reach_Matomo_through_the_outbox_of_the_settings_and_the_status_counts_them()
+        {
+            Configure();
+            Assert.That(MatomoTracker.ForUser("customer-17").TrackEvent("Webhook", "Paid"), Is.True);
+            Assert.That(Wait.Until(() => _matomo.TrackedHits().Count == 1, TimeSpan.FromSeconds(20)), Is.True, "delivered");
+            var hit = _matomo.TrackedHits().Single();
+            Assert.That(hit["uid"], Is.EqualTo("customer-17"));
+            Assert.That(hit["e_c"], Is.EqualTo("Webhook"));
+            Assert.That(hit.ContainsKey("cdt"), Is.True);
+            var request = _matomo.Received.Single();
+            Assert.That(request.Target, Does.StartWith("/matomo.php"), "matomo:DeliveryUpstream + matomo:TrackerPath");
+            Assert.That(request.Target, Does.Not.Contain("token_auth"));
+            Assert.That(MatomoLikeUpstream.Parse(request.Body).Token, Is.EqualTo("0123456789abcdef0123456789abcdef"), "the token in the body");
+            Assert.That(Wait.Until(() => MatomoModule.DeliveryStatus.Delivered == 1, TimeSpan.FromSeconds(5)), Is.True);
+            Assert.That(MatomoModule.DeliveryStatus.Accepted, Is.EqualTo(1));
+        }
+
+        [Test]
+        public void Skipped_hits_are_counted_by_cause_in_the_status_and_never_sent()
+        {
+            Configure((Keys.RespectDoNotTrack, "true"));
+            var http = new FakeHttp();
+            http.Headers["DNT"] = "1";
+            Assert.That(MatomoTracker.For(http.Build()).TrackPageView(), Is.False);
+            Assert.That(MatomoModule.DeliveryStatus.SkippedByRule["do-not-track"], Is.EqualTo(1));
+            Assert.That(MatomoModule.DeliveryStatus.Accepted, Is.EqualTo(0));
+            Assert.That(MatomoModule.DeliveryStatus.ToString(), Does.Contain("skipped(do-not-track=1)"));
+        }
+
+        [Test]
+        public void The_token_falls_back_to_the_proxys_and_the_upstream_to_the_domain_path()
+        {
+            MatomoConfiguration.Override(TestSettings.Basic((Keys.ProxyTokenAuth, "abcdef"), (Keys.DeliveryFolder, _folder.Path)));
+            Assert.That(MatomoConfiguration.Current.Get(Matomo.Mvc5.Configuration.SettingTable.DeliveryTokenAuth), Is.EqualTo("abcdef"));
+            Assert.That(MatomoConfiguration.Current.Get(Matomo.Mvc5.Configuration.SettingTable.DeliveryUpstream), Is.EqualTo(new Uri("https://matomo.example.com/")));
+        }
+
+        [Test]
+        public void An_app_relative_folder_is_under_the_application()
+        {
+            string mapped = MatomoDelivery.MapFolder("~/App_Data/matomo-outbox");
+            Assert.That(mapped, Does.StartWith(AppDomain.CurrentDomain.BaseDirectory.TrimEnd('/', '\\')));
+            Assert.That(mapped, Does.EndWith(System.IO.Path.Combine("App_Data", "matomo-outbox")));
+            Assert.That(MatomoDelivery.MapFolder("/var/spool/matomo"), Is.EqualTo("/var/spool/matomo"));
+        }
+
+        [Test]
+        public void No_Matomo_to_deliver_to_means_no_outbox_and_nothing_throws()
+        {
+            MatomoConfiguration.Override(TestSettings.Create((Keys.SiteId, "4")));
+            Assert.That(MatomoModule.DeliveryStatus, Is.Null);
+            Assert.That(MatomoTracker.ForUser("u").TrackPageView(), Is.False, "nowhere to deliver it: the caller is told");
+        }
+    }
+}
