@@ -1,6 +1,9 @@
 using System;
 using System.Diagnostics;
+using System.IO;
 using System.Linq;
+using System.Net;
+using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Matomo.Mvc5.Proxy;
@@ -147,7 +150,8 @@ namespace Matomo.Mvc5.Tests.Proxy
 
                 Assert.That(Task.WaitAll(waiting, Timeout + Timeout + Margin), Is.True);
                 foreach (Task<ProxyResponse> t in waiting) AssertHarmless(t.Result, image);
-                Assert.That(proxy.Forwarding, Is.Zero, "every slot is given back, also after a timeout");
+                Assert.That(SpinWait.SpinUntil(() => proxy.Forwarding == 0, Margin), Is.True,
+                    "every slot is given back, also after a timeout, once the aborted exchange has ended");
             }
         }
 
@@ -164,6 +168,81 @@ namespace Matomo.Mvc5.Tests.Proxy
                 }
                 Assert.That(upstream.Received.Count, Is.EqualTo(10), "one at a time, each reached Matomo");
                 Assert.That(proxy.Forwarding, Is.Zero);
+            }
+        }
+
+        [Test]
+        public void A_slot_is_held_until_the_exchange_with_matomo_really_ends_not_only_until_the_browser_has_its_answer()
+        {
+            // A Matomo whose accept queue is full (an overloaded server): the kernel drops the SYNs, connects stay
+            // pending, and Mono's HttpClient does not stop a pending connect when the request is cancelled. Before
+            // the fix every timed-out hit gave its slot back while its connect went on: 5 rounds of 2 hits left 10
+            // connects open towards Matomo with a limit of 2.
+            Assume.That(File.Exists("/proc/net/tcp"), "the kernel's table of sockets counts the pending connects");
+            const int limit = 2;
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start(1); // never accepts: the queue holds two, further connects stay pending
+            var fillers = new TcpClient[4];
+            try
+            {
+                int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                for (int i = 0; i < fillers.Length; i++)
+                {
+                    fillers[i] = new TcpClient();
+                    _ = fillers[i].ConnectAsync(IPAddress.Loopback, port);
+                }
+                Assert.That(SpinWait.SpinUntil(() => PendingConnects(port) == 2, Margin), Is.True, "the queue is full");
+                TrackerProxy proxy = NewProxy(new Uri("http://127.0.0.1:" + port + "/matomo/"),
+                    o => { o.Timeout = TimeSpan.FromMilliseconds(300); o.MaxConcurrentForwards = limit; });
+
+                for (int round = 0; round < 5; round++)
+                {
+                    Task<ProxyResponse>[] hits = Enumerable.Range(0, limit)
+                        .Select(i => proxy.HandleAsync(Get("matomo.php", "idsite=4&rec=1&send_image=0&r=" + round + i))).ToArray();
+                    Assert.That(Task.WaitAll(hits, Timeout + Margin), Is.True, "every hit is answered within the timeout");
+                    foreach (Task<ProxyResponse> t in hits) AssertHarmless(t.Result, image: false);
+                }
+                Assert.That(PendingConnects(port) - 2, Is.EqualTo(limit), "connects the proxy has open towards Matomo");
+                Assert.That(proxy.Forwarding, Is.EqualTo(limit), "the slots stay taken while their connects go on");
+
+                // Matomo goes away: the next retransmitted SYN is refused, the connects fail, the exchanges end.
+                listener.Stop();
+                Assert.That(SpinWait.SpinUntil(() => proxy.Forwarding == 0, TimeSpan.FromSeconds(30)), Is.True,
+                    "each slot comes back when its exchange really ends");
+            }
+            finally
+            {
+                listener.Stop();
+                foreach (TcpClient c in fillers) c?.Close();
+            }
+        }
+
+        /// <summary>Sockets of this machine in SYN_SENT towards 127.0.0.1:<paramref name="port"/>.</summary>
+        private static int PendingConnects(int port)
+        {
+            string remote = "0100007F:" + port.ToString("X4");
+            return File.ReadAllLines("/proc/net/tcp").Skip(1)
+                .Select(line => line.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries))
+                .Count(f => f.Length > 3 && f[2] == remote && f[3] == "02");
+        }
+
+        [Test]
+        public void Against_a_hanging_matomo_the_aborted_exchanges_really_close_their_connections_and_give_their_slots_back()
+        {
+            const int limit = 3;
+            using (var upstream = new LoopbackUpstream(r => new UpstreamReply { Hang = true }))
+            {
+                TrackerProxy proxy = NewProxy(upstream.Url, o => { o.Timeout = TimeSpan.FromMilliseconds(300); o.MaxConcurrentForwards = limit; });
+                for (int round = 0; round < 5; round++)
+                {
+                    Task<ProxyResponse>[] hits = Enumerable.Range(0, limit + 2)
+                        .Select(i => proxy.HandleAsync(Get("matomo.php", "idsite=4&rec=1&send_image=0&r=" + round + i))).ToArray();
+                    Assert.That(Task.WaitAll(hits, Timeout + Margin), Is.True);
+                    foreach (Task<ProxyResponse> t in hits) AssertHarmless(t.Result, image: false);
+                }
+                Assert.That(upstream.Received.Count, Is.GreaterThanOrEqualTo(limit), "the hits reached Matomo");
+                // Matomo's side sees each connection closed (the hanging reply waits for the peer to close).
+                Assert.That(SpinWait.SpinUntil(() => proxy.Forwarding == 0 && upstream.Open == 0, Margin), Is.True, "aborted exchanges end");
             }
         }
 

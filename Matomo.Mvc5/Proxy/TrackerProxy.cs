@@ -138,17 +138,30 @@ namespace Matomo.Mvc5.Proxy
                                    + _options.MaxConcurrentForwards.ToString(CultureInfo.InvariantCulture) + " already wait on Matomo");
                 return ProxyResponse.Harmless(IsImageRequest(request.Method, request.Query));
             }
+            var exchange = new Exchange();
             try
             {
-                return await ForwardNowAsync(request, body).ConfigureAwait(false);
+                return await ForwardNowAsync(request, body, exchange).ConfigureAwait(false);
             }
             finally
             {
-                Interlocked.Decrement(ref _forwarding);
+                // The slot is given back when the exchange with Matomo really ends, not when the browser got its answer:
+                // an exchange the platform could not abort at the deadline still holds a socket towards Matomo.
+                Task stillOpen = exchange.StillOpen;
+                if (stillOpen == null || stillOpen.IsCompleted) Interlocked.Decrement(ref _forwarding);
+                else _ = stillOpen.ContinueWith(_ => Interlocked.Decrement(ref _forwarding), CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
 
-        private async Task<ProxyResponse> ForwardNowAsync(ProxyRequest request, string body)
+        /// <summary>What a forward leaves behind: the exchange with Matomo when it goes on after the browser's answer.</summary>
+        private sealed class Exchange
+        {
+            public Task StillOpen;
+        }
+
+        /// <summary>The answer to the browser; <paramref name="exchange"/> learns whether the exchange with Matomo goes on.</summary>
+        private async Task<ProxyResponse> ForwardNowAsync(ProxyRequest request, string body, Exchange exchange)
         {
             TrackingRequestRewriter.Result rewritten = TrackingRequestRewriter.Rewrite(
                 request.Query, body, request.ClientAddress ?? "0.0.0.0", _options.TokenAuth);
@@ -169,6 +182,7 @@ namespace Matomo.Mvc5.Proxy
             catch (UpstreamFault fault)
             {
                 Trace.TraceWarning("Matomo proxy: tracking request not delivered: " + fault.Message);
+                exchange.StillOpen = fault.StillOpen;
                 return ProxyResponse.Harmless(image);
             }
             int status = upstream.Status;

@@ -35,7 +35,10 @@ namespace Matomo.Mvc5.Proxy
             point.UseNagleAlgorithm = false;
         }
 
-        /// <summary>Sends <paramref name="request"/>; the answer within <paramref name="timeout"/>, or an <see cref="UpstreamFault"/>.</summary>
+        /// <summary>
+        /// Sends <paramref name="request"/>; the answer within <paramref name="timeout"/>, or an <see cref="UpstreamFault"/>
+        /// (after a timeout, with <see cref="UpstreamFault.StillOpen"/>: the exchange may outlive the deadline).
+        /// </summary>
         public static async Task<UpstreamResponse> SendAsync(HttpRequestMessage request, TimeSpan timeout, int maxBodyBytes)
         {
             var cts = new CancellationTokenSource();
@@ -45,9 +48,12 @@ namespace Matomo.Mvc5.Proxy
             cts.Cancel();
             if (first != exchange)
             {
-                // Observe whatever the abandoned exchange ends with; the cancellation above aborts it.
-                _ = exchange.ContinueWith(t => { _ = t.Exception; request.Dispose(); cts.Dispose(); }, TaskScheduler.Default);
-                throw new UpstreamFault(UpstreamFault.Kinds.Timeout, null);
+                // The cancellation above aborts the exchange where the platform can; where it cannot (Mono goes on with
+                // a connect in progress until the kernel gives up), it goes on. The fault hands the caller its end, so
+                // that what the exchange holds (a socket towards Matomo) is counted until it is really gone.
+                Task ended = exchange.ContinueWith(t => { _ = t.Exception; request.Dispose(); cts.Dispose(); },
+                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                throw new UpstreamFault(UpstreamFault.Kinds.Timeout, null, ended);
             }
             try
             {
