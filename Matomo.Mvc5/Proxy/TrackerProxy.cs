@@ -87,6 +87,7 @@ namespace Matomo.Mvc5.Proxy
                 TokenAuth = p.TokenAuth,
                 PublicBase = p.PublicPath,
                 Timeout = TimeSpan.FromSeconds(p.TimeoutSeconds),
+                RequestBodyTimeout = TimeSpan.FromSeconds(p.TimeoutSeconds),
                 ScriptMaxAge = TimeSpan.FromSeconds(p.ScriptMaxAgeSeconds),
             }) { _source = settings };
             Volatile.Write(ref _last, proxy);
@@ -115,9 +116,9 @@ namespace Matomo.Mvc5.Proxy
             if (request.Method == "POST")
             {
                 if (request.ContentLength > _options.MaxRequestBodyBytes) return ProxyResponse.Text(413, "Request body too large");
-                byte[] bytes = request.Body == null ? new byte[0] : await ReadCappedAsync(request.Body, request.ContentLength, _options.MaxRequestBodyBytes).ConfigureAwait(false);
-                if (bytes == null) return ProxyResponse.Text(413, "Request body too large");
-                body = Encoding.UTF8.GetString(bytes);
+                BodyRead read = request.Body == null ? new BodyRead { Bytes = new byte[0] } : await ReadBodyAsync(request).ConfigureAwait(false);
+                if (read.Answer != null) return read.Answer;
+                body = Encoding.UTF8.GetString(read.Bytes);
             }
             return await ForwardAsync(request, body).ConfigureAwait(false);
         }
@@ -259,9 +260,55 @@ namespace Matomo.Mvc5.Proxy
             return output.ToArray();
         }
 
+        /// <summary>The body's bytes, or the answer when it cannot be had: too large, not sent in time, or broken off.</summary>
+        private sealed class BodyRead
+        {
+            public byte[] Bytes;
+            public ProxyResponse Answer;
+        }
+
+        /// <summary>
+        /// The request's body within <see cref="TrackerProxyOptions.MaxRequestBodyBytes"/> and before
+        /// <see cref="TrackerProxyOptions.RequestBodyTimeout"/>. At the deadline the body stream is closed, which ends a
+        /// read pending on a socket (a stream that ignores it is left to end with its request), and 408 is answered.
+        /// </summary>
+        private async Task<BodyRead> ReadBodyAsync(ProxyRequest request)
+        {
+            Task<byte[]> read = ReadCappedAsync(request.Body, request.ContentLength, _options.MaxRequestBodyBytes);
+            using (var deadline = new CancellationTokenSource())
+            {
+                Task first = await Task.WhenAny(read, Task.Delay(_options.RequestBodyTimeout, deadline.Token)).ConfigureAwait(false);
+                deadline.Cancel();
+                if (first != read)
+                {
+                    _ = read.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    try
+                    {
+                        request.Body.Dispose();
+                    }
+                    catch (Exception e) when (e is IOException || e is ObjectDisposedException || e is NotSupportedException || e is InvalidOperationException)
+                    {
+                        // already closed, or a host stream that cannot be closed from here
+                    }
+                    return new BodyRead { Answer = ProxyResponse.Text(408, "Request body not received in time") };
+                }
+            }
+            try
+            {
+                byte[] bytes = await read.ConfigureAwait(false);
+                return bytes == null ? new BodyRead { Answer = ProxyResponse.Text(413, "Request body too large") } : new BodyRead { Bytes = bytes };
+            }
+            catch (Exception e) when (e is IOException || e is ObjectDisposedException || e is System.Net.Sockets.SocketException)
+            {
+                // The browser went away (or the host broke the request off) in the middle of its body.
+                return new BodyRead { Answer = ProxyResponse.Text(400, "Request body incomplete") };
+            }
+        }
+
         /// <summary>
         /// Reads all of <paramref name="stream"/>, or null as soon as it holds more than <paramref name="max"/> bytes.
-        /// With a declared length (<paramref name="declared"/> &gt; 0, at most <paramref name="max"/>), into one array of that size.
+        /// With a declared length (<paramref name="declared"/> &gt; 0, at most <paramref name="max"/>), into one array of that size;
+        /// a body that ends before it is an <see cref="EndOfStreamException"/>.
         /// </summary>
         private static async Task<byte[]> ReadCappedAsync(Stream stream, long declared, int max)
         {
@@ -270,7 +317,7 @@ namespace Matomo.Mvc5.Proxy
                 var exact = new byte[declared];
                 int total = 0, n;
                 while (total < exact.Length && (n = await stream.ReadAsync(exact, total, exact.Length - total).ConfigureAwait(false)) > 0) total += n;
-                if (total < exact.Length) Array.Resize(ref exact, total);
+                if (total < exact.Length) throw new EndOfStreamException(); // half a hit is not forwarded
                 return exact;
             }
             var buffer = new MemoryStream();

@@ -29,6 +29,13 @@ namespace Matomo.Mvc5.Proxy
         /// <summary>After a failed script fetch, how long the proxy answers 503 (or keeps the stale copy) before trying again.</summary>
         public TimeSpan RetryAfterFailure { get; set; } = TimeSpan.FromSeconds(10);
 
+        /// <summary>
+        /// The most the browser may take to send a tracking request's body, all of it (not each read): a browser that
+        /// trickles its body gets 408 at this deadline and the read is stopped, instead of keeping the request (and
+        /// on Mono its thread) as long as it likes. Default 5 seconds.
+        /// </summary>
+        public TimeSpan RequestBodyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
         /// <summary>The largest tracking request body accepted (bulk included).</summary>
         public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
