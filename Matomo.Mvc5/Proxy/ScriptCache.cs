@@ -44,7 +44,11 @@ namespace Matomo.Mvc5.Proxy
         {
             _options = options;
             _url = new Uri(options.Upstream, options.ScriptPath);
+            Outage = new OutageLog("fetches of the tracker script", options.OutageEndsAfter, options.Clock);
         }
+
+        /// <summary>The script fetches' outages, traced once each.</summary>
+        internal OutageLog Outage { get; }
 
         /// <summary>How many times Matomo was asked for the script (tests read it).</summary>
         public int Fetches;
@@ -145,21 +149,25 @@ namespace Matomo.Mvc5.Proxy
             }
             catch (UpstreamFault fault)
             {
-                Trace.TraceWarning("Matomo proxy: fetching the tracker script failed: " + fault.Message);
+                Outage.Failed(fault.Message);
                 return null;
             }
             DateTimeOffset now = _options.Clock();
             if (response.Status == 304 && previous != null)
+            {
+                Outage.Succeeded();
                 return new Entry
                 {
                     Body = previous.Body, ETag = previous.ETag, LastModified = previous.LastModified, FetchedAt = now,
                     UpstreamETag = previous.UpstreamETag, UpstreamLastModified = previous.UpstreamLastModified,
                 };
+            }
             if (response.Status != 200 || response.Body.Length == 0)
             {
-                Trace.TraceWarning("Matomo proxy: fetching the tracker script answered HTTP " + response.Status.ToString(CultureInfo.InvariantCulture));
+                Outage.Failed("answered HTTP " + response.Status.ToString(CultureInfo.InvariantCulture));
                 return null;
             }
+            Outage.Succeeded();
             string etag = ETagOf(response.Body);
             bool same = previous != null && previous.ETag == etag;
             return new Entry

@@ -31,6 +31,7 @@ namespace Matomo.Mvc5.Proxy
             _trackerUrl = new Uri(options.Upstream, options.TrackerPath);
             _upstreamText = options.Upstream.AbsoluteUri;
             Script = new ScriptCache(options);
+            Outage = new OutageLog("tracking requests", options.OutageEndsAfter, options.Clock);
             UpstreamClient.Prepare(options.Upstream);
             ReserveThreads(options.MaxConcurrentForwards + options.MaxScriptWaiters);
             _tokenForms = options.TokenAuth == null
@@ -98,6 +99,9 @@ namespace Matomo.Mvc5.Proxy
         /// <summary>The script cache.</summary>
         public ScriptCache Script { get; }
 
+        /// <summary>The tracking requests' outages: one warning when they start failing, one line when they end.</summary>
+        internal OutageLog Outage { get; }
+
         /// <summary>The answer to <paramref name="request"/>. Never throws for anything Matomo or the browser does.</summary>
         public async Task<ProxyResponse> HandleAsync(ProxyRequest request)
         {
@@ -135,8 +139,7 @@ namespace Matomo.Mvc5.Proxy
             if (Interlocked.Increment(ref _forwarding) > _options.MaxConcurrentForwards)
             {
                 Interlocked.Decrement(ref _forwarding);
-                Trace.TraceWarning("Matomo proxy: tracking request not forwarded: "
-                                   + _options.MaxConcurrentForwards.ToString(CultureInfo.InvariantCulture) + " already wait on Matomo");
+                Outage.Failed("not forwarded: " + _options.MaxConcurrentForwards.ToString(CultureInfo.InvariantCulture) + " already wait on Matomo");
                 return ProxyResponse.Harmless(IsImageRequest(request.Method, request.Query));
             }
             var exchange = new Exchange();
@@ -182,14 +185,14 @@ namespace Matomo.Mvc5.Proxy
             }
             catch (UpstreamFault fault)
             {
-                Trace.TraceWarning("Matomo proxy: tracking request not delivered: " + fault.Message);
+                Outage.Failed(fault.Message);
                 exchange.StillOpen = fault.StillOpen;
                 return ProxyResponse.Harmless(image);
             }
             int status = upstream.Status;
             if (status < 200 || status >= 300 && status < 400 || status >= 500)
             {
-                Trace.TraceWarning("Matomo proxy: tracking request answered HTTP " + status.ToString(CultureInfo.InvariantCulture));
+                Outage.Failed("answered HTTP " + status.ToString(CultureInfo.InvariantCulture));
                 return ProxyResponse.Harmless(image);
             }
             string type = TrackingContentType(upstream.Header("Content-Type"), rewritten.IsBulk);
@@ -198,9 +201,10 @@ namespace Matomo.Mvc5.Proxy
             {
                 // Matomo's web server answered something a tracking endpoint never sends (an HTML error page, a script):
                 // it is not served from the site's origin.
-                Trace.TraceWarning("Matomo proxy: a tracking answer of a type the proxy does not pass on was dropped");
+                Outage.Failed("answered with a type the proxy does not pass on");
                 return ProxyResponse.Harmless(image);
             }
+            Outage.Succeeded();
             var response = new ProxyResponse(status) { Body = hasBody ? Scrub(upstream.Body, type) : null };
             if (type != null) response.With("Content-Type", type);
             response.Headers.AddRange(ProxyHeaders.ForBrowser(upstream.Headers, request.IsSecure));

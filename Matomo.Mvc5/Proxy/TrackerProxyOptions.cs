@@ -68,6 +68,12 @@ namespace Matomo.Mvc5.Proxy
         /// </summary>
         public int MaxScriptWaiters { get; set; } = 8;
 
+        /// <summary>
+        /// How long after the last failed request a success ends an outage (see <see cref="OutageLog"/>): until then the
+        /// failures are one outage, traced once. Default 30 seconds.
+        /// </summary>
+        public TimeSpan OutageEndsAfter { get; set; } = TimeSpan.FromSeconds(30);
+
         /// <summary>The clock (tests turn it).</summary>
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
     }
