@@ -145,7 +145,7 @@ namespace Matomo.Mvc5.Proxy
             UpstreamResponse response;
             try
             {
-                response = await UpstreamClient.SendAsync(request, _options.Timeout, _options.MaxScriptBytes).ConfigureAwait(false);
+                response = await UpstreamClient.SendAsync(request, _options.Timeout, _options.MaxScriptBytes, _options.ConnectionLease).ConfigureAwait(false);
             }
             catch (UpstreamFault fault)
             {

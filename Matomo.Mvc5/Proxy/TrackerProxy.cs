@@ -32,8 +32,11 @@ namespace Matomo.Mvc5.Proxy
             _upstreamText = options.Upstream.AbsoluteUri;
             Script = new ScriptCache(options);
             Outage = new OutageLog("tracking requests", options.OutageEndsAfter, options.Clock);
-            UpstreamClient.Prepare(options.Upstream);
-            ReserveThreads(options.MaxConcurrentForwards + options.MaxScriptWaiters);
+            if (options.TuneProcess)
+            {
+                UpstreamClient.Prepare(options.Upstream, options.ConnectionLease);
+                ReserveThreads(options.MaxConcurrentForwards + options.MaxScriptWaiters);
+            }
             _tokenForms = options.TokenAuth == null
                 ? new byte[0][]
                 : new[] { options.TokenAuth, FormPairs.Encode(options.TokenAuth), Uri.EscapeDataString(options.TokenAuth).Replace("%20", "+") }
@@ -181,7 +184,7 @@ namespace Matomo.Mvc5.Proxy
             UpstreamResponse upstream;
             try
             {
-                upstream = await UpstreamClient.SendAsync(message, _options.Timeout, _options.MaxResponseBodyBytes).ConfigureAwait(false);
+                upstream = await UpstreamClient.SendAsync(message, _options.Timeout, _options.MaxResponseBodyBytes, _options.ConnectionLease).ConfigureAwait(false);
             }
             catch (UpstreamFault fault)
             {

@@ -74,6 +74,24 @@ namespace Matomo.Mvc5.Proxy
         /// </summary>
         public TimeSpan OutageEndsAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+        /// <summary>
+        /// How long connections to Matomo are used before new ones are made, so that under steady traffic, when no
+        /// connection is ever idle long enough to close, a change of Matomo's address in DNS is still picked up. On
+        /// Mono the proxy renews its HttpClient each lease (see <see cref="LeasedClient"/>); on .NET Framework it is
+        /// the <c>ConnectionLeaseTimeout</c> of Matomo's <c>ServicePoint</c>, set with <see cref="TuneProcess"/>.
+        /// Default 60 seconds; negative: never.
+        /// </summary>
+        public TimeSpan ConnectionLease { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>
+        /// Whether the proxy makes its process-wide changes as it starts (default true): raises the thread pool's
+        /// minimum of worker threads (<see cref="TrackerProxy.ReserveThreads"/>), and sets Matomo's
+        /// <c>ServicePoint</c>, shared by every <c>HttpWebRequest</c> of the process to that host
+        /// (<see cref="UpstreamClient.Prepare"/>: connection limit, no <c>Expect: 100-continue</c>, no Nagle, the
+        /// <see cref="ConnectionLease"/>). False leaves both as the application has them.
+        /// </summary>
+        public bool TuneProcess { get; set; } = true;
+
         /// <summary>The clock (tests turn it).</summary>
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
     }
