@@ -1,9 +1,6 @@
 using System;
 using System.Diagnostics;
-using System.IO;
 using System.Linq;
-using System.Net;
-using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Matomo.Mvc5.Proxy;
@@ -178,23 +175,11 @@ namespace Matomo.Mvc5.Tests.Proxy
             // pending, and Mono's HttpClient does not stop a pending connect when the request is cancelled. Before
             // the fix every timed-out hit gave its slot back while its connect went on: 5 rounds of 2 hits left 10
             // connects open towards Matomo with a limit of 2.
-            Assume.That(File.Exists("/proc/net/tcp"), "the kernel's table of sockets counts the pending connects");
+            Assume.That(FullAcceptQueue.IsSupported, "the kernel's table of sockets counts the pending connects");
             const int limit = 2;
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start(1); // never accepts: the queue holds two, further connects stay pending
-            var fillers = new TcpClient[4];
-            try
+            using (var matomo = new FullAcceptQueue())
             {
-                int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                for (int i = 0; i < fillers.Length; i++)
-                {
-                    fillers[i] = new TcpClient();
-                    _ = fillers[i].ConnectAsync(IPAddress.Loopback, port);
-                }
-                Assert.That(SpinWait.SpinUntil(() => PendingConnects(port) == 2, Margin), Is.True, "the queue is full");
-                TrackerProxy proxy = NewProxy(new Uri("http://127.0.0.1:" + port + "/matomo/"),
-                    o => { o.Timeout = TimeSpan.FromMilliseconds(300); o.MaxConcurrentForwards = limit; });
-
+                TrackerProxy proxy = NewProxy(matomo.Url, o => { o.Timeout = TimeSpan.FromMilliseconds(300); o.MaxConcurrentForwards = limit; });
                 for (int round = 0; round < 5; round++)
                 {
                     Task<ProxyResponse>[] hits = Enumerable.Range(0, limit)
@@ -202,28 +187,14 @@ namespace Matomo.Mvc5.Tests.Proxy
                     Assert.That(Task.WaitAll(hits, Timeout + Margin), Is.True, "every hit is answered within the timeout");
                     foreach (Task<ProxyResponse> t in hits) AssertHarmless(t.Result, image: false);
                 }
-                Assert.That(PendingConnects(port) - 2, Is.EqualTo(limit), "connects the proxy has open towards Matomo");
+                Assert.That(matomo.PendingConnects, Is.EqualTo(limit), "connects the proxy has open towards Matomo");
                 Assert.That(proxy.Forwarding, Is.EqualTo(limit), "the slots stay taken while their connects go on");
 
                 // Matomo goes away: the next retransmitted SYN is refused, the connects fail, the exchanges end.
-                listener.Stop();
+                matomo.Stop();
                 Assert.That(SpinWait.SpinUntil(() => proxy.Forwarding == 0, TimeSpan.FromSeconds(30)), Is.True,
                     "each slot comes back when its exchange really ends");
             }
-            finally
-            {
-                listener.Stop();
-                foreach (TcpClient c in fillers) c?.Close();
-            }
-        }
-
-        /// <summary>Sockets of this machine in SYN_SENT towards 127.0.0.1:<paramref name="port"/>.</summary>
-        private static int PendingConnects(int port)
-        {
-            string remote = "0100007F:" + port.ToString("X4");
-            return File.ReadAllLines("/proc/net/tcp").Skip(1)
-                .Select(line => line.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries))
-                .Count(f => f.Length > 3 && f[2] == remote && f[3] == "02");
         }
 
         [Test]

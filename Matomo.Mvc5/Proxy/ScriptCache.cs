@@ -38,6 +38,7 @@ namespace Matomo.Mvc5.Proxy
         private Task<Entry> _firstFetch;
         private DateTimeOffset _quietUntil = DateTimeOffset.MinValue;
         private int _refreshing;
+        private Task _stillOpen; // a timed-out fetch whose exchange goes on (a connect Mono cannot stop): no other starts
         private int _waiting;
 
         public ScriptCache(TrackerProxyOptions options)
@@ -56,6 +57,12 @@ namespace Matomo.Mvc5.Proxy
         /// <summary>How many requests wait for the first fetch now (tests read it).</summary>
         internal int Waiting => Volatile.Read(ref _waiting);
 
+        /// <summary>
+        /// Whether a fetch that timed out still has its exchange with Matomo open: no new fetch starts until it ends, so
+        /// that fetches retried every <see cref="TrackerProxyOptions.RetryAfterFailure"/> never pile up connects (tests read it).
+        /// </summary>
+        internal bool StillOpen => Volatile.Read(ref _stillOpen) is Task open && !open.IsCompleted;
+
         /// <summary>Starts the first fetch, unless the script is cached, being fetched, or a failed fetch is too recent.</summary>
         public void Prefetch() => FirstFetch(_options.Clock());
 
@@ -64,7 +71,7 @@ namespace Matomo.Mvc5.Proxy
         {
             lock (_gate)
             {
-                if (_entry != null || now < _quietUntil) return null;
+                if (_entry != null || now < _quietUntil || StillOpen) return null;
                 if (_firstFetch == null || _firstFetch.IsCompleted) _firstFetch = FirstFetchAsync();
                 return _firstFetch;
             }
@@ -97,7 +104,7 @@ namespace Matomo.Mvc5.Proxy
                 entry = Volatile.Read(ref _entry);
                 if (entry == null) return Unavailable();
             }
-            else if (now - entry.FetchedAt >= _options.ScriptMaxAge && now >= _quietUntil
+            else if (now - entry.FetchedAt >= _options.ScriptMaxAge && now >= _quietUntil && !StillOpen
                      && Interlocked.CompareExchange(ref _refreshing, 1, 0) == 0)
             {
                 _ = RefreshAsync(entry);
@@ -149,6 +156,7 @@ namespace Matomo.Mvc5.Proxy
             }
             catch (UpstreamFault fault)
             {
+                if (fault.StillOpen != null) Volatile.Write(ref _stillOpen, fault.StillOpen);
                 Outage.Failed(fault.Message);
                 return null;
             }
