@@ -147,7 +147,8 @@ namespace Matomo.Mvc5.Tests.Proxy
 
                 Assert.That(Task.WaitAll(waiting, Timeout + Timeout + Margin), Is.True);
                 foreach (Task<ProxyResponse> t in waiting) AssertHarmless(t.Result, image);
-                Assert.That(proxy.Forwarding, Is.Zero, "every slot is given back, also after a timeout");
+                Assert.That(SpinWait.SpinUntil(() => proxy.Forwarding == 0, Margin), Is.True,
+                    "every slot is given back, also after a timeout, once the aborted exchange has ended");
             }
         }
 
@@ -164,6 +165,55 @@ namespace Matomo.Mvc5.Tests.Proxy
                 }
                 Assert.That(upstream.Received.Count, Is.EqualTo(10), "one at a time, each reached Matomo");
                 Assert.That(proxy.Forwarding, Is.Zero);
+            }
+        }
+
+        [Test]
+        public void A_slot_is_held_until_the_exchange_with_matomo_really_ends_not_only_until_the_browser_has_its_answer()
+        {
+            // A Matomo whose accept queue is full (an overloaded server): the kernel drops the SYNs, connects stay
+            // pending, and Mono's HttpClient does not stop a pending connect when the request is cancelled. Before
+            // the fix every timed-out hit gave its slot back while its connect went on: 5 rounds of 2 hits left 10
+            // connects open towards Matomo with a limit of 2.
+            Assume.That(FullAcceptQueue.IsSupported, "the kernel's table of sockets counts the pending connects");
+            const int limit = 2;
+            using (var matomo = new FullAcceptQueue())
+            {
+                TrackerProxy proxy = NewProxy(matomo.Url, o => { o.Timeout = TimeSpan.FromMilliseconds(300); o.MaxConcurrentForwards = limit; });
+                for (int round = 0; round < 5; round++)
+                {
+                    Task<ProxyResponse>[] hits = Enumerable.Range(0, limit)
+                        .Select(i => proxy.HandleAsync(Get("matomo.php", "idsite=4&rec=1&send_image=0&r=" + round + i))).ToArray();
+                    Assert.That(Task.WaitAll(hits, Timeout + Margin), Is.True, "every hit is answered within the timeout");
+                    foreach (Task<ProxyResponse> t in hits) AssertHarmless(t.Result, image: false);
+                }
+                Assert.That(matomo.PendingConnects, Is.EqualTo(limit), "connects the proxy has open towards Matomo");
+                Assert.That(proxy.Forwarding, Is.EqualTo(limit), "the slots stay taken while their connects go on");
+
+                // Matomo goes away: the next retransmitted SYN is refused, the connects fail, the exchanges end.
+                matomo.Stop();
+                Assert.That(SpinWait.SpinUntil(() => proxy.Forwarding == 0, TimeSpan.FromSeconds(30)), Is.True,
+                    "each slot comes back when its exchange really ends");
+            }
+        }
+
+        [Test]
+        public void Against_a_hanging_matomo_the_aborted_exchanges_really_close_their_connections_and_give_their_slots_back()
+        {
+            const int limit = 3;
+            using (var upstream = new LoopbackUpstream(r => new UpstreamReply { Hang = true }))
+            {
+                TrackerProxy proxy = NewProxy(upstream.Url, o => { o.Timeout = TimeSpan.FromMilliseconds(300); o.MaxConcurrentForwards = limit; });
+                for (int round = 0; round < 5; round++)
+                {
+                    Task<ProxyResponse>[] hits = Enumerable.Range(0, limit + 2)
+                        .Select(i => proxy.HandleAsync(Get("matomo.php", "idsite=4&rec=1&send_image=0&r=" + round + i))).ToArray();
+                    Assert.That(Task.WaitAll(hits, Timeout + Margin), Is.True);
+                    foreach (Task<ProxyResponse> t in hits) AssertHarmless(t.Result, image: false);
+                }
+                Assert.That(upstream.Received.Count, Is.GreaterThanOrEqualTo(limit), "the hits reached Matomo");
+                // Matomo's side sees each connection closed (the hanging reply waits for the peer to close).
+                Assert.That(SpinWait.SpinUntil(() => proxy.Forwarding == 0 && upstream.Open == 0, Margin), Is.True, "aborted exchanges end");
             }
         }
 

@@ -284,6 +284,8 @@ namespace Matomo.Mvc5.Tests.Proxy
             _upstream.Reply = r => UpstreamReply.Text(200, Js);
             _now += TimeSpan.FromSeconds(31);
             if (how == "refused") return; // that upstream never comes up
+            // The clock turned 31 s in a moment: let the timed-out fetch's aborted exchange end, as it does in 31 real seconds.
+            Assert.That(SpinWait.SpinUntil(() => !proxy.Script.StillOpen, TimeSpan.FromSeconds(3)), Is.True);
             ProxyResponse later = proxy.Run(Get("matomo.js"));
             Assert.That(later.Status, Is.EqualTo(200));
             Assert.That(later.BodyText(), Is.EqualTo(Js));
@@ -294,6 +296,31 @@ namespace Matomo.Mvc5.Tests.Proxy
         {
             _script = new string('x', 5 * 1024 * 1024);
             Assert.That(Proxy().Run(Get("matomo.js")).Status, Is.EqualTo(503));
+        }
+
+        [Test]
+        public void A_timed_out_fetch_whose_connect_goes_on_is_not_retried_until_it_ends()
+        {
+            // Mono does not stop a pending connect at the deadline: fetches retried every RetryAfterFailure would each
+            // leave one more connect towards an overloaded Matomo.
+            Assume.That(FullAcceptQueue.IsSupported, "the kernel's table of sockets counts the pending connects");
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            using (var matomo = new FullAcceptQueue())
+            {
+                TrackerProxy proxy = NewProxy(matomo.Url, o =>
+                {
+                    o.Timeout = TimeSpan.FromMilliseconds(300);
+                    o.RetryAfterFailure = TimeSpan.FromSeconds(10);
+                    o.Clock = () => now;
+                });
+                for (int i = 0; i < 4; i++)
+                {
+                    Assert.That(proxy.Run(Get("matomo.js")).Status, Is.EqualTo(503));
+                    now += TimeSpan.FromSeconds(11); // past the rest after a failure
+                }
+                Assert.That(proxy.Script.Fetches, Is.EqualTo(1), "no new fetch while the first one's connect is open");
+                Assert.That(matomo.PendingConnects, Is.EqualTo(1));
+            }
         }
     }
 }

@@ -84,6 +84,8 @@ namespace Matomo.Mvc5.Tests.Support
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly ConcurrentBag<TcpClient> _clients = new ConcurrentBag<TcpClient>();
         private int _connections;
+        private int _open;
+        private int _maxOpen;
 
         public LoopbackUpstream(Func<UpstreamRequest, UpstreamReply> reply = null)
         {
@@ -98,6 +100,12 @@ namespace Matomo.Mvc5.Tests.Support
         public Func<UpstreamRequest, UpstreamReply> Reply { get; set; }
         public ConcurrentQueue<UpstreamRequest> Received { get; } = new ConcurrentQueue<UpstreamRequest>();
         public int Connections => Volatile.Read(ref _connections);
+
+        /// <summary>Connections open now: accepted and not yet closed by either side (a hanging reply notices the peer closing).</summary>
+        public int Open => Volatile.Read(ref _open);
+
+        /// <summary>The most connections that were open at once.</summary>
+        public int MaxOpen => Volatile.Read(ref _maxOpen);
 
         /// <summary>A loopback URL on which nothing listens (connection refused).</summary>
         public static Uri Refusing()
@@ -117,6 +125,9 @@ namespace Matomo.Mvc5.Tests.Support
                 try { client = await _listener.AcceptTcpClientAsync().ConfigureAwait(false); }
                 catch (Exception) { return; }
                 Interlocked.Increment(ref _connections);
+                int open = Interlocked.Increment(ref _open);
+                int max;
+                while (open > (max = Volatile.Read(ref _maxOpen)) && Interlocked.CompareExchange(ref _maxOpen, open, max) != max) { }
                 _clients.Add(client);
                 _ = Task.Run(() => Serve(client));
             }
@@ -146,10 +157,15 @@ namespace Matomo.Mvc5.Tests.Support
                     Received.Enqueue(request);
 
                     UpstreamReply reply = Reply(request);
-                    if (reply.Delay > TimeSpan.Zero) await Task.Delay(reply.Delay, _stop.Token).ConfigureAwait(false);
+                    if (reply.Delay > TimeSpan.Zero)
+                    {
+                        Task delay = Task.Delay(reply.Delay, _stop.Token);
+                        if (await Task.WhenAny(delay, UntilPeerCloses(stream)).ConfigureAwait(false) != delay) return; // the peer gave up
+                        await delay.ConfigureAwait(false);
+                    }
                     if (reply.Hang)
                     {
-                        await Task.Delay(Timeout.Infinite, _stop.Token).ConfigureAwait(false);
+                        await UntilPeerCloses(stream).ConfigureAwait(false);
                         return;
                     }
                     if (reply.Reset)
@@ -181,7 +197,7 @@ namespace Matomo.Mvc5.Tests.Support
                     if (reply.HangInBody)
                     {
                         await stream.WriteAsync(reply.Body, 0, reply.Body.Length / 2).ConfigureAwait(false);
-                        await Task.Delay(Timeout.Infinite, _stop.Token).ConfigureAwait(false);
+                        await UntilPeerCloses(stream).ConfigureAwait(false);
                         return;
                     }
                     await stream.WriteAsync(reply.Body, 0, reply.Body.Length).ConfigureAwait(false);
@@ -194,6 +210,23 @@ namespace Matomo.Mvc5.Tests.Support
             finally
             {
                 client.Close();
+                Interlocked.Decrement(ref _open);
+            }
+        }
+
+        /// <summary>
+        /// Hangs (sends nothing) until the peer closes or resets the connection, or the upstream stops: what a hanging
+        /// server's socket sees, so that <see cref="Open"/> counts the exchanges the client really still has open.
+        /// </summary>
+        private async Task UntilPeerCloses(NetworkStream stream)
+        {
+            var scratch = new byte[256];
+            Task stopped = Task.Delay(Timeout.Infinite, _stop.Token);
+            while (true)
+            {
+                Task<int> read = stream.ReadAsync(scratch, 0, scratch.Length);
+                if (await Task.WhenAny(read, stopped).ConfigureAwait(false) == stopped) return;
+                if (await read.ConfigureAwait(false) == 0) return; // closed; a reset throws, which ends the connection too
             }
         }
 

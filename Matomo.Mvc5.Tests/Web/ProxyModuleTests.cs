@@ -113,6 +113,42 @@ namespace Matomo.Mvc5.Tests
             return worker;
         }
 
+        private static string[] Directives(string cacheControl) =>
+            (cacheControl ?? "").Split(',').Select(d => d.Trim()).Where(d => d.Length > 0).OrderBy(d => d, StringComparer.Ordinal).ToArray();
+
+        [TestCase(new[] { "no-cache, no-store" }, new[] { "no-cache", "no-store" })]
+        [TestCase(new[] { "private, max-age=60" }, new[] { "max-age=60", "private" })]
+        [TestCase(new[] { "public, max-age=60, s-maxage=30, must-revalidate, no-transform" }, new[] { "max-age=60", "must-revalidate", "no-transform", "public", "s-maxage=30" })]
+        [TestCase(new[] { "no-cache", "no-store, must-revalidate" }, new[] { "must-revalidate", "no-cache", "no-store" })]
+        [TestCase(new[] { "public, max-age=600", "private, max-age=60" }, new[] { "max-age=60", "private" })]
+        public void The_handler_writes_matomos_cache_policy_whole_through_system_web(string[] upstreamValues, string[] expected)
+        {
+            using (var upstream = new LoopbackUpstream(r =>
+                   {
+                       UpstreamReply reply = UpstreamReply.Text(200, "ok");
+                       foreach (string v in upstreamValues) reply.With("Cache-Control", v);
+                       return reply;
+                   }))
+            {
+                MatomoSettings settings = TestSettings.Basic((Keys.ProxyPath, "insights"), (Keys.ProxyUpstream, upstream.Url.AbsoluteUri));
+                RecordingWorkerRequest w = Serve(settings, "matomo.php", "idsite=4&rec=1&send_image=0");
+                Assert.That(w.Status, Is.EqualTo(200));
+                Assert.That(w.Headers.Count(h => h.Key == "Cache-Control"), Is.EqualTo(1), "one Cache-Control header");
+                Assert.That(Directives(w.Header("Cache-Control")), Is.EqualTo(expected));
+            }
+        }
+
+        [Test]
+        public void The_handler_writes_no_store_when_matomo_sends_no_cache_policy()
+        {
+            using (var upstream = new LoopbackUpstream(r => UpstreamReply.Text(200, "ok")))
+            {
+                MatomoSettings settings = TestSettings.Basic((Keys.ProxyPath, "insights"), (Keys.ProxyUpstream, upstream.Url.AbsoluteUri));
+                RecordingWorkerRequest w = Serve(settings, "matomo.php", "idsite=4&rec=1&send_image=0");
+                Assert.That(Directives(w.Header("Cache-Control")), Does.Contain("no-store").And.Not.Contain("public"));
+            }
+        }
+
         [Test]
         public void The_handler_forwards_with_the_resolved_client_and_writes_matomos_answer()
         {

@@ -17,12 +17,12 @@ namespace Matomo.Mvc5.Proxy
         public const int MaxValueLength = 4096;
 
         /// <summary>
-        /// Headers that come back from Matomo's tracking endpoint (Set-Cookie only for Matomo's cookies; Content-Type is
-        /// the proxy's own, pinned to the types a tracking endpoint answers with).
+        /// Headers that come back from Matomo's tracking endpoint (and Cache-Control, as a policy; Set-Cookie only for
+        /// Matomo's cookies; Content-Type is the proxy's own, pinned to the types a tracking endpoint answers with).
         /// </summary>
         private static readonly string[] ResponseAllowList =
         {
-            "Cache-Control", "Expires", "Pragma", "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials",
+            "Expires", "Pragma", "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials",
         };
 
         /// <summary>The value of the first header named <paramref name="name"/> (case-insensitive) in <paramref name="headers"/>, or null.</summary>
@@ -84,10 +84,14 @@ namespace Matomo.Mvc5.Proxy
         /// <summary>
         /// The headers of Matomo's tracking response that go back to the browser: the allow-list, and Set-Cookie for
         /// Matomo's cookies only, made host-only for the site (no <c>Domain</c>) and without <c>Secure</c> on plain HTTP.
+        /// Every <c>Cache-Control</c> header merges into one <see cref="CacheControlPolicy"/>, written once, where the
+        /// first was; none is written when no directive in them is valid.
         /// </summary>
         public static List<KeyValuePair<string, string>> ForBrowser(IEnumerable<KeyValuePair<string, string>> upstream, bool secure)
         {
             var result = new List<KeyValuePair<string, string>>();
+            List<string> cacheControl = null;
+            int cacheControlAt = -1;
             foreach (KeyValuePair<string, string> h in upstream)
             {
                 if (!IsSafeValue(h.Value)) continue;
@@ -97,12 +101,27 @@ namespace Matomo.Mvc5.Proxy
                     if (cookie != null) result.Add(new KeyValuePair<string, string>("Set-Cookie", cookie));
                     continue;
                 }
+                if (h.Key.Equals("Cache-Control", StringComparison.OrdinalIgnoreCase))
+                {
+                    if (cacheControl == null)
+                    {
+                        cacheControl = new List<string>(1);
+                        cacheControlAt = result.Count;
+                    }
+                    cacheControl.Add(h.Value);
+                    continue;
+                }
                 foreach (string allowed in ResponseAllowList)
                 {
                     if (!h.Key.Equals(allowed, StringComparison.OrdinalIgnoreCase)) continue;
                     result.Add(new KeyValuePair<string, string>(allowed, h.Value));
                     break;
                 }
+            }
+            if (cacheControl != null)
+            {
+                CacheControlPolicy policy = CacheControlPolicy.Parse(cacheControl);
+                if (!policy.IsEmpty) result.Insert(cacheControlAt, new KeyValuePair<string, string>("Cache-Control", policy.ToString()));
             }
             return result;
         }

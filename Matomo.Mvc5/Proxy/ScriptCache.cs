@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http;
 using System.Security.Cryptography;
@@ -38,19 +37,30 @@ namespace Matomo.Mvc5.Proxy
         private Task<Entry> _firstFetch;
         private DateTimeOffset _quietUntil = DateTimeOffset.MinValue;
         private int _refreshing;
+        private Task _stillOpen; // a timed-out fetch whose exchange goes on (a connect Mono cannot stop): no other starts
         private int _waiting;
 
         public ScriptCache(TrackerProxyOptions options)
         {
             _options = options;
             _url = new Uri(options.Upstream, options.ScriptPath);
+            Outage = new OutageLog("fetches of the tracker script", options.OutageEndsAfter, options.Clock);
         }
+
+        /// <summary>The script fetches' outages, traced once each.</summary>
+        internal OutageLog Outage { get; }
 
         /// <summary>How many times Matomo was asked for the script (tests read it).</summary>
         public int Fetches;
 
         /// <summary>How many requests wait for the first fetch now (tests read it).</summary>
         internal int Waiting => Volatile.Read(ref _waiting);
+
+        /// <summary>
+        /// Whether a fetch that timed out still has its exchange with Matomo open: no new fetch starts until it ends, so
+        /// that fetches retried every <see cref="TrackerProxyOptions.RetryAfterFailure"/> never pile up connects (tests read it).
+        /// </summary>
+        internal bool StillOpen => Volatile.Read(ref _stillOpen) is Task open && !open.IsCompleted;
 
         /// <summary>Starts the first fetch, unless the script is cached, being fetched, or a failed fetch is too recent.</summary>
         public void Prefetch() => FirstFetch(_options.Clock());
@@ -60,7 +70,7 @@ namespace Matomo.Mvc5.Proxy
         {
             lock (_gate)
             {
-                if (_entry != null || now < _quietUntil) return null;
+                if (_entry != null || now < _quietUntil || StillOpen) return null;
                 if (_firstFetch == null || _firstFetch.IsCompleted) _firstFetch = FirstFetchAsync();
                 return _firstFetch;
             }
@@ -93,7 +103,7 @@ namespace Matomo.Mvc5.Proxy
                 entry = Volatile.Read(ref _entry);
                 if (entry == null) return Unavailable();
             }
-            else if (now - entry.FetchedAt >= _options.ScriptMaxAge && now >= _quietUntil
+            else if (now - entry.FetchedAt >= _options.ScriptMaxAge && now >= _quietUntil && !StillOpen
                      && Interlocked.CompareExchange(ref _refreshing, 1, 0) == 0)
             {
                 _ = RefreshAsync(entry);
@@ -141,25 +151,30 @@ namespace Matomo.Mvc5.Proxy
             UpstreamResponse response;
             try
             {
-                response = await UpstreamClient.SendAsync(request, _options.Timeout, _options.MaxScriptBytes).ConfigureAwait(false);
+                response = await UpstreamClient.SendAsync(request, _options.Timeout, _options.MaxScriptBytes, _options.ConnectionLease).ConfigureAwait(false);
             }
             catch (UpstreamFault fault)
             {
-                Trace.TraceWarning("Matomo proxy: fetching the tracker script failed: " + fault.Message);
+                if (fault.StillOpen != null) Volatile.Write(ref _stillOpen, fault.StillOpen);
+                Outage.Failed(fault.Message);
                 return null;
             }
             DateTimeOffset now = _options.Clock();
             if (response.Status == 304 && previous != null)
+            {
+                Outage.Succeeded();
                 return new Entry
                 {
                     Body = previous.Body, ETag = previous.ETag, LastModified = previous.LastModified, FetchedAt = now,
                     UpstreamETag = previous.UpstreamETag, UpstreamLastModified = previous.UpstreamLastModified,
                 };
+            }
             if (response.Status != 200 || response.Body.Length == 0)
             {
-                Trace.TraceWarning("Matomo proxy: fetching the tracker script answered HTTP " + response.Status.ToString(CultureInfo.InvariantCulture));
+                Outage.Failed("answered HTTP " + response.Status.ToString(CultureInfo.InvariantCulture));
                 return null;
             }
+            Outage.Succeeded();
             string etag = ETagOf(response.Body);
             bool same = previous != null && previous.ETag == etag;
             return new Entry

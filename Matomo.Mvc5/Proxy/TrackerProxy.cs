@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -31,8 +30,12 @@ namespace Matomo.Mvc5.Proxy
             _trackerUrl = new Uri(options.Upstream, options.TrackerPath);
             _upstreamText = options.Upstream.AbsoluteUri;
             Script = new ScriptCache(options);
-            UpstreamClient.Prepare(options.Upstream);
-            ReserveThreads(options.MaxConcurrentForwards + options.MaxScriptWaiters);
+            Outage = new OutageLog("tracking requests", options.OutageEndsAfter, options.Clock);
+            if (options.TuneProcess)
+            {
+                UpstreamClient.Prepare(options.Upstream, options.ConnectionLease);
+                ReserveThreads(options.MaxConcurrentForwards + options.MaxScriptWaiters);
+            }
             _tokenForms = options.TokenAuth == null
                 ? new byte[0][]
                 : new[] { options.TokenAuth, FormPairs.Encode(options.TokenAuth), Uri.EscapeDataString(options.TokenAuth).Replace("%20", "+") }
@@ -87,6 +90,7 @@ namespace Matomo.Mvc5.Proxy
                 TokenAuth = p.TokenAuth,
                 PublicBase = p.PublicPath,
                 Timeout = TimeSpan.FromSeconds(p.TimeoutSeconds),
+                RequestBodyTimeout = TimeSpan.FromSeconds(p.TimeoutSeconds),
                 ScriptMaxAge = TimeSpan.FromSeconds(p.ScriptMaxAgeSeconds),
             }) { _source = settings };
             Volatile.Write(ref _last, proxy);
@@ -96,6 +100,9 @@ namespace Matomo.Mvc5.Proxy
 
         /// <summary>The script cache.</summary>
         public ScriptCache Script { get; }
+
+        /// <summary>The tracking requests' outages: one warning when they start failing, one line when they end.</summary>
+        internal OutageLog Outage { get; }
 
         /// <summary>The answer to <paramref name="request"/>. Never throws for anything Matomo or the browser does.</summary>
         public async Task<ProxyResponse> HandleAsync(ProxyRequest request)
@@ -115,9 +122,9 @@ namespace Matomo.Mvc5.Proxy
             if (request.Method == "POST")
             {
                 if (request.ContentLength > _options.MaxRequestBodyBytes) return ProxyResponse.Text(413, "Request body too large");
-                byte[] bytes = request.Body == null ? new byte[0] : await ReadCappedAsync(request.Body, request.ContentLength, _options.MaxRequestBodyBytes).ConfigureAwait(false);
-                if (bytes == null) return ProxyResponse.Text(413, "Request body too large");
-                body = Encoding.UTF8.GetString(bytes);
+                BodyRead read = request.Body == null ? new BodyRead { Bytes = new byte[0] } : await ReadBodyAsync(request).ConfigureAwait(false);
+                if (read.Answer != null) return read.Answer;
+                body = Encoding.UTF8.GetString(read.Bytes);
             }
             return await ForwardAsync(request, body).ConfigureAwait(false);
         }
@@ -134,21 +141,33 @@ namespace Matomo.Mvc5.Proxy
             if (Interlocked.Increment(ref _forwarding) > _options.MaxConcurrentForwards)
             {
                 Interlocked.Decrement(ref _forwarding);
-                Trace.TraceWarning("Matomo proxy: tracking request not forwarded: "
-                                   + _options.MaxConcurrentForwards.ToString(CultureInfo.InvariantCulture) + " already wait on Matomo");
+                Outage.Failed("not forwarded: " + _options.MaxConcurrentForwards.ToString(CultureInfo.InvariantCulture) + " already wait on Matomo");
                 return ProxyResponse.Harmless(IsImageRequest(request.Method, request.Query));
             }
+            var exchange = new Exchange();
             try
             {
-                return await ForwardNowAsync(request, body).ConfigureAwait(false);
+                return await ForwardNowAsync(request, body, exchange).ConfigureAwait(false);
             }
             finally
             {
-                Interlocked.Decrement(ref _forwarding);
+                // The slot is given back when the exchange with Matomo really ends, not when the browser got its answer:
+                // an exchange the platform could not abort at the deadline still holds a socket towards Matomo.
+                Task stillOpen = exchange.StillOpen;
+                if (stillOpen == null || stillOpen.IsCompleted) Interlocked.Decrement(ref _forwarding);
+                else _ = stillOpen.ContinueWith(_ => Interlocked.Decrement(ref _forwarding), CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
 
-        private async Task<ProxyResponse> ForwardNowAsync(ProxyRequest request, string body)
+        /// <summary>What a forward leaves behind: the exchange with Matomo when it goes on after the browser's answer.</summary>
+        private sealed class Exchange
+        {
+            public Task StillOpen;
+        }
+
+        /// <summary>The answer to the browser; <paramref name="exchange"/> learns whether the exchange with Matomo goes on.</summary>
+        private async Task<ProxyResponse> ForwardNowAsync(ProxyRequest request, string body, Exchange exchange)
         {
             TrackingRequestRewriter.Result rewritten = TrackingRequestRewriter.Rewrite(
                 request.Query, body, request.ClientAddress ?? "0.0.0.0", _options.TokenAuth);
@@ -164,17 +183,18 @@ namespace Matomo.Mvc5.Proxy
             UpstreamResponse upstream;
             try
             {
-                upstream = await UpstreamClient.SendAsync(message, _options.Timeout, _options.MaxResponseBodyBytes).ConfigureAwait(false);
+                upstream = await UpstreamClient.SendAsync(message, _options.Timeout, _options.MaxResponseBodyBytes, _options.ConnectionLease).ConfigureAwait(false);
             }
             catch (UpstreamFault fault)
             {
-                Trace.TraceWarning("Matomo proxy: tracking request not delivered: " + fault.Message);
+                Outage.Failed(fault.Message);
+                exchange.StillOpen = fault.StillOpen;
                 return ProxyResponse.Harmless(image);
             }
             int status = upstream.Status;
             if (status < 200 || status >= 300 && status < 400 || status >= 500)
             {
-                Trace.TraceWarning("Matomo proxy: tracking request answered HTTP " + status.ToString(CultureInfo.InvariantCulture));
+                Outage.Failed("answered HTTP " + status.ToString(CultureInfo.InvariantCulture));
                 return ProxyResponse.Harmless(image);
             }
             string type = TrackingContentType(upstream.Header("Content-Type"), rewritten.IsBulk);
@@ -183,9 +203,10 @@ namespace Matomo.Mvc5.Proxy
             {
                 // Matomo's web server answered something a tracking endpoint never sends (an HTML error page, a script):
                 // it is not served from the site's origin.
-                Trace.TraceWarning("Matomo proxy: a tracking answer of a type the proxy does not pass on was dropped");
+                Outage.Failed("answered with a type the proxy does not pass on");
                 return ProxyResponse.Harmless(image);
             }
+            Outage.Succeeded();
             var response = new ProxyResponse(status) { Body = hasBody ? Scrub(upstream.Body, type) : null };
             if (type != null) response.With("Content-Type", type);
             response.Headers.AddRange(ProxyHeaders.ForBrowser(upstream.Headers, request.IsSecure));
@@ -245,9 +266,55 @@ namespace Matomo.Mvc5.Proxy
             return output.ToArray();
         }
 
+        /// <summary>The body's bytes, or the answer when it cannot be had: too large, not sent in time, or broken off.</summary>
+        private sealed class BodyRead
+        {
+            public byte[] Bytes;
+            public ProxyResponse Answer;
+        }
+
+        /// <summary>
+        /// The request's body within <see cref="TrackerProxyOptions.MaxRequestBodyBytes"/> and before
+        /// <see cref="TrackerProxyOptions.RequestBodyTimeout"/>. At the deadline the body stream is closed, which ends a
+        /// read pending on a socket (a stream that ignores it is left to end with its request), and 408 is answered.
+        /// </summary>
+        private async Task<BodyRead> ReadBodyAsync(ProxyRequest request)
+        {
+            Task<byte[]> read = ReadCappedAsync(request.Body, request.ContentLength, _options.MaxRequestBodyBytes);
+            using (var deadline = new CancellationTokenSource())
+            {
+                Task first = await Task.WhenAny(read, Task.Delay(_options.RequestBodyTimeout, deadline.Token)).ConfigureAwait(false);
+                deadline.Cancel();
+                if (first != read)
+                {
+                    _ = read.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    try
+                    {
+                        request.Body.Dispose();
+                    }
+                    catch (Exception e) when (e is IOException || e is ObjectDisposedException || e is NotSupportedException || e is InvalidOperationException)
+                    {
+                        // already closed, or a host stream that cannot be closed from here
+                    }
+                    return new BodyRead { Answer = ProxyResponse.Text(408, "Request body not received in time") };
+                }
+            }
+            try
+            {
+                byte[] bytes = await read.ConfigureAwait(false);
+                return bytes == null ? new BodyRead { Answer = ProxyResponse.Text(413, "Request body too large") } : new BodyRead { Bytes = bytes };
+            }
+            catch (Exception e) when (e is IOException || e is ObjectDisposedException || e is System.Net.Sockets.SocketException)
+            {
+                // The browser went away (or the host broke the request off) in the middle of its body.
+                return new BodyRead { Answer = ProxyResponse.Text(400, "Request body incomplete") };
+            }
+        }
+
         /// <summary>
         /// Reads all of <paramref name="stream"/>, or null as soon as it holds more than <paramref name="max"/> bytes.
-        /// With a declared length (<paramref name="declared"/> &gt; 0, at most <paramref name="max"/>), into one array of that size.
+        /// With a declared length (<paramref name="declared"/> &gt; 0, at most <paramref name="max"/>), into one array of that size;
+        /// a body that ends before it is an <see cref="EndOfStreamException"/>.
         /// </summary>
         private static async Task<byte[]> ReadCappedAsync(Stream stream, long declared, int max)
         {
@@ -256,7 +323,7 @@ namespace Matomo.Mvc5.Proxy
                 var exact = new byte[declared];
                 int total = 0, n;
                 while (total < exact.Length && (n = await stream.ReadAsync(exact, total, exact.Length - total).ConfigureAwait(false)) > 0) total += n;
-                if (total < exact.Length) Array.Resize(ref exact, total);
+                if (total < exact.Length) throw new EndOfStreamException(); // half a hit is not forwarded
                 return exact;
             }
             var buffer = new MemoryStream();

@@ -29,6 +29,13 @@ namespace Matomo.Mvc5.Proxy
         /// <summary>After a failed script fetch, how long the proxy answers 503 (or keeps the stale copy) before trying again.</summary>
         public TimeSpan RetryAfterFailure { get; set; } = TimeSpan.FromSeconds(10);
 
+        /// <summary>
+        /// The most the browser may take to send a tracking request's body, all of it (not each read): a browser that
+        /// trickles its body gets 408 at this deadline and the read is stopped, instead of keeping the request (and
+        /// on Mono its thread) as long as it likes. Default 5 seconds.
+        /// </summary>
+        public TimeSpan RequestBodyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
         /// <summary>The largest tracking request body accepted (bulk included).</summary>
         public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
@@ -60,6 +67,30 @@ namespace Matomo.Mvc5.Proxy
         /// cached. Default 8.
         /// </summary>
         public int MaxScriptWaiters { get; set; } = 8;
+
+        /// <summary>
+        /// How long after the last failed request a success ends an outage (see <see cref="OutageLog"/>): until then the
+        /// failures are one outage, traced once. Default 30 seconds.
+        /// </summary>
+        public TimeSpan OutageEndsAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>
+        /// How long connections to Matomo are used before new ones are made, so that under steady traffic, when no
+        /// connection is ever idle long enough to close, a change of Matomo's address in DNS is still picked up. On
+        /// Mono the proxy renews its HttpClient each lease (see <see cref="LeasedClient"/>); on .NET Framework it is
+        /// the <c>ConnectionLeaseTimeout</c> of Matomo's <c>ServicePoint</c>, set with <see cref="TuneProcess"/>.
+        /// Default 60 seconds; negative: never.
+        /// </summary>
+        public TimeSpan ConnectionLease { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>
+        /// Whether the proxy makes its process-wide changes as it starts (default true): raises the thread pool's
+        /// minimum of worker threads (<see cref="TrackerProxy.ReserveThreads"/>), and sets Matomo's
+        /// <c>ServicePoint</c>, shared by every <c>HttpWebRequest</c> of the process to that host
+        /// (<see cref="UpstreamClient.Prepare"/>: connection limit, no <c>Expect: 100-continue</c>, no Nagle, the
+        /// <see cref="ConnectionLease"/>). False leaves both as the application has them.
+        /// </summary>
+        public bool TuneProcess { get; set; } = true;
 
         /// <summary>The clock (tests turn it).</summary>
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;

@@ -9,45 +9,61 @@ using System.Threading.Tasks;
 namespace Matomo.Mvc5.Proxy
 {
     /// <summary>
-    /// The one HttpClient through which the tracker proxy talks to Matomo: no cookies of its own, no redirects
-    /// followed, and every exchange (headers and body) bounded by a deadline that holds even if the platform's
-    /// handler ignores cancellation. Faults come back as <see cref="UpstreamFault"/>, never carrying the URL.
+    /// The HttpClient through which the tracker proxy talks to Matomo: no cookies of its own, no redirects followed,
+    /// never through the machine's proxy, connections renewed each lease, and every exchange (headers and body)
+    /// bounded by a deadline that holds even if the platform's handler ignores cancellation. Faults come back as
+    /// <see cref="UpstreamFault"/>, never carrying the URL.
     /// </summary>
     internal static class UpstreamClient
     {
-        private static readonly HttpClient Shared = new HttpClient(new HttpClientHandler
+        /// <summary>The client, replaced each lease (see <see cref="LeasedClient"/>).</summary>
+        internal static readonly LeasedClient Client = new LeasedClient(() => new HttpClient(new HttpClientHandler
         {
             AllowAutoRedirect = false,
             UseCookies = false,
+            // Straight to Matomo, never through the machine's proxy, which would see the token and every visitor's
+            // address. Explicit: .NET Framework's default (UseProxy with no Proxy) is the system proxy (WebRequest.
+            // DefaultWebProxy, Internet Settings), while Mono's HttpClientHandler already sends such requests direct.
+            UseProxy = false,
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
         })
-        { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        { Timeout = System.Threading.Timeout.InfiniteTimeSpan });
 
         /// <summary>
-        /// Lets many requests to <paramref name="upstream"/> run at once (the .NET Framework default outside ASP.NET
-        /// is two) and sends POST bodies without waiting for <c>100 Continue</c>.
+        /// Sets <paramref name="upstream"/>'s <c>ServicePoint</c>, which every <c>HttpWebRequest</c> of the process to
+        /// that host shares: many requests at once (at least 1,024; the .NET Framework default outside ASP.NET is two),
+        /// POST bodies sent without waiting for <c>100 Continue</c>, no Nagle delay, and connections closed after
+        /// <paramref name="lease"/> (DNS changes are then picked up under steady traffic).
         /// </summary>
-        public static void Prepare(Uri upstream)
+        public static void Prepare(Uri upstream, TimeSpan lease)
         {
             ServicePoint point = ServicePointManager.FindServicePoint(upstream);
             point.ConnectionLimit = Math.Max(point.ConnectionLimit, 1024);
             point.Expect100Continue = false;
             point.UseNagleAlgorithm = false;
+            point.ConnectionLeaseTimeout = lease < TimeSpan.Zero ? System.Threading.Timeout.Infinite : (int)Math.Min(int.MaxValue, lease.TotalMilliseconds);
         }
 
-        /// <summary>Sends <paramref name="request"/>; the answer within <paramref name="timeout"/>, or an <see cref="UpstreamFault"/>.</summary>
-        public static async Task<UpstreamResponse> SendAsync(HttpRequestMessage request, TimeSpan timeout, int maxBodyBytes)
+        /// <summary>
+        /// Sends <paramref name="request"/>; the answer within <paramref name="timeout"/>, or an <see cref="UpstreamFault"/>
+        /// (after a timeout, with <see cref="UpstreamFault.StillOpen"/>: the exchange may outlive the deadline). On a
+        /// connection no older than <paramref name="lease"/> where the platform lets the client say so (Mono).
+        /// </summary>
+        public static async Task<UpstreamResponse> SendAsync(HttpRequestMessage request, TimeSpan timeout, int maxBodyBytes, TimeSpan lease)
         {
             var cts = new CancellationTokenSource();
-            Task<UpstreamResponse> exchange = ExchangeAsync(request, maxBodyBytes, cts.Token);
+            Task<UpstreamResponse> exchange = ExchangeAsync(Client.Enter(lease), request, maxBodyBytes, cts.Token);
             Task deadline = Task.Delay(timeout, cts.Token);
             Task first = await Task.WhenAny(exchange, deadline).ConfigureAwait(false);
             cts.Cancel();
             if (first != exchange)
             {
-                // Observe whatever the abandoned exchange ends with; the cancellation above aborts it.
-                _ = exchange.ContinueWith(t => { _ = t.Exception; request.Dispose(); cts.Dispose(); }, TaskScheduler.Default);
-                throw new UpstreamFault(UpstreamFault.Kinds.Timeout, null);
+                // The cancellation above aborts the exchange where the platform can; where it cannot (Mono goes on with
+                // a connect in progress until the kernel gives up), it goes on. The fault hands the caller its end, so
+                // that what the exchange holds (a socket towards Matomo) is counted until it is really gone.
+                Task ended = exchange.ContinueWith(t => { _ = t.Exception; request.Dispose(); cts.Dispose(); },
+                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                throw new UpstreamFault(UpstreamFault.Kinds.Timeout, null, ended);
             }
             try
             {
@@ -69,9 +85,22 @@ namespace Matomo.Mvc5.Proxy
             }
         }
 
-        private static async Task<UpstreamResponse> ExchangeAsync(HttpRequestMessage request, int maxBodyBytes, CancellationToken token)
+        /// <summary>The exchange on <paramref name="client"/>, which it leaves when it ends, however it ends.</summary>
+        private static async Task<UpstreamResponse> ExchangeAsync(LeasedClient.Generation client, HttpRequestMessage request, int maxBodyBytes, CancellationToken token)
         {
-            using (HttpResponseMessage response = await Shared.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false))
+            try
+            {
+                return await ExchangeAsync(client.Client, request, maxBodyBytes, token).ConfigureAwait(false);
+            }
+            finally
+            {
+                client.Exit();
+            }
+        }
+
+        private static async Task<UpstreamResponse> ExchangeAsync(HttpClient client, HttpRequestMessage request, int maxBodyBytes, CancellationToken token)
+        {
+            using (HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false))
             using (token.Register(response.Dispose))
             {
                 var result = new UpstreamResponse { Status = (int)response.StatusCode };

@@ -1,4 +1,5 @@
 using System;
+using System.Threading.Tasks;
 
 namespace Matomo.Mvc5.Proxy
 {
@@ -9,12 +10,22 @@ namespace Matomo.Mvc5.Proxy
         /// <summary>What went wrong.</summary>
         public enum Kinds { Timeout, Network, TooLarge }
 
-        public UpstreamFault(Kinds kind, string detail)
+        [NonSerialized]
+        private Task _stillOpen;
+
+        public UpstreamFault(Kinds kind, string detail, Task stillOpen = null)
             : base("Matomo upstream: " + kind + (detail == null ? "" : " (" + detail + ")"))
         {
             Kind = kind;
+            _stillOpen = stillOpen;
         }
 
         public Kinds Kind { get; }
+
+        /// <summary>
+        /// After a timeout, the exchange the caller stopped waiting for: it ends when the platform has really aborted
+        /// it or it completed (a connect in progress is not stopped by cancellation on Mono). Null when nothing goes on.
+        /// </summary>
+        public Task StillOpen => _stillOpen;
     }
 }

@@ -75,12 +75,7 @@ namespace Matomo.Mvc5
                         response.ContentType = h.Value;
                         break;
                     case "cache-control":
-                        // System.Web writes Cache-Control from its cache policy: set it there, verbatim.
-                        response.CacheControl = CacheControlWord(h.Value);
-                        if (h.Value.StartsWith("public, max-age=", StringComparison.Ordinal)
-                            && int.TryParse(h.Value.Substring("public, max-age=".Length), out int seconds))
-                            response.Cache.SetMaxAge(TimeSpan.FromSeconds(seconds));
-                        if (h.Value == "no-store") response.Cache.SetNoStore();
+                        Apply(response.Cache, CacheControlPolicy.Parse(h.Value));
                         break;
                     case "etag":
                         response.Cache.SetETag(h.Value);
@@ -99,9 +94,22 @@ namespace Matomo.Mvc5
                 await response.OutputStream.WriteAsync(answer.Body, 0, answer.Body.Length).ConfigureAwait(true);
         }
 
-        private static string CacheControlWord(string value) =>
-            value.StartsWith("public", StringComparison.Ordinal) ? "public"
-            : value.StartsWith("private", StringComparison.Ordinal) ? "private"
-            : "no-cache";
+        /// <summary>
+        /// Writes <paramref name="policy"/> into System.Web's cache policy, which is what writes <c>Cache-Control</c>:
+        /// every directive kept. The cacheability word, <c>no-store</c>, <c>max-age</c> and <c>no-transform</c> through
+        /// its own methods; every other directive (<c>s-maxage</c>, <c>must-revalidate</c> ...) as a cache extension,
+        /// since Mono's System.Web drops what <c>SetProxyMaxAge</c> and <c>SetRevalidation</c> set. System.Web always
+        /// writes a cacheability word: <c>private</c> (its default) when the policy names none.
+        /// </summary>
+        internal static void Apply(HttpCachePolicy cache, CacheControlPolicy policy)
+        {
+            if (policy.NoCache) cache.SetCacheability(HttpCacheability.NoCache);
+            else if (policy.Private) cache.SetCacheability(HttpCacheability.Private);
+            else if (policy.Public) cache.SetCacheability(HttpCacheability.Public);
+            if (policy.NoStore) cache.SetNoStore();
+            if (policy.MaxAge != null) cache.SetMaxAge(policy.MaxAge.Value);
+            if (policy.NoTransform) cache.SetNoTransforms();
+            foreach (string extension in policy.Extensions) cache.AppendCacheExtension(extension);
+        }
     }
 }
