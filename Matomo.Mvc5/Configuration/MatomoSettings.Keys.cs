@@ -53,6 +53,13 @@ namespace Matomo.Mvc5.Configuration
             /// <summary>Seconds after which the proxy refreshes its cached tracker script in the background (default 86400).</summary>
             public const string ProxyScriptMaxAgeSeconds = "matomo:ProxyScriptMaxAgeSeconds";
 
+            /// <summary><c>false</c> leaves the process-wide changes the proxy makes (the thread pool's minimum, Matomo's
+            /// <c>ServicePoint</c>) to the application (default <c>true</c>).</summary>
+            public const string ProxyTuneProcess = "matomo:ProxyTuneProcess";
+            /// <summary><c>queued</c> (default): the browser is answered at once and its hits delivered through the outbox;
+            /// <c>direct</c>: each hit is forwarded to Matomo and its answer passed on (a failed one goes to the outbox).</summary>
+            public const string ProxyDelivery = "matomo:ProxyDelivery";
+
             // ---- Delivery: the outbox of server-side hits ----
             /// <summary>The absolute URL at which the web server reaches Matomo for server-side hits (default
             /// <see cref="ProxyUpstream"/>, else <c>https://</c> + <see cref="DomainPath"/> + <c>/</c>).</summary>

@@ -133,6 +133,11 @@ namespace Matomo.Mvc5.Configuration
         public static readonly Setting<int> ProxyScriptMaxAgeSeconds = WholeNumber(Keys.ProxyScriptMaxAgeSeconds, MatomoProxySettings.DefaultScriptMaxAgeSeconds,
             60, 31536000, "a whole number of seconds from 60 to 31536000, such as 86400", onlyWith: ProxyPath);
 
+        public static readonly Setting<bool> ProxyTuneProcess = Bool(Keys.ProxyTuneProcess, true, onlyWith: ProxyPath);
+
+        public static readonly Setting<bool> ProxyQueued = new Setting<bool>(Keys.ProxyDelivery, "queued or direct",
+            i => Pick(i, new[] { "queued", "direct" }, new[] { true, false }), _ => true, onlyWith: ProxyPath);
+
         // ---- delivery: the outbox of server-side (and queued proxy) hits ----
 
         public static readonly Setting<Uri> DeliveryUpstream = new Setting<Uri>(Keys.DeliveryUpstream, UpstreamForm, ParseUpstream,
@@ -187,12 +192,12 @@ namespace Matomo.Mvc5.Configuration
 
         private static T Unset<T>(SettingInput input) => default(T);
 
-        internal static Setting<bool> Bool(string key, bool byDefault, Func<SettingInput, bool, bool> check = null) =>
+        internal static Setting<bool> Bool(string key, bool byDefault, Func<SettingInput, bool, bool> check = null, Setting onlyWith = null) =>
             new Setting<bool>(key, "true or false", i =>
             {
                 bool value = Pick(i, BoolNames, BoolValues);
                 return check == null ? value : check(i, value);
-            }, _ => byDefault);
+            }, _ => byDefault, onlyWith: onlyWith);
 
         internal static Setting<int?> WholeNumber(string key, int min, int max, string form) =>
             new Setting<int?>(key, form, i => ParseWholeNumber(i, min, max), Unset<int?>);

@@ -92,6 +92,7 @@ namespace Matomo.Mvc5.Proxy
                 Timeout = TimeSpan.FromSeconds(p.TimeoutSeconds),
                 RequestBodyTimeout = TimeSpan.FromSeconds(p.TimeoutSeconds),
                 ScriptMaxAge = TimeSpan.FromSeconds(p.ScriptMaxAgeSeconds),
+                TuneProcess = settings.Get(SettingTable.ProxyTuneProcess),
             }) { _source = settings };
             Volatile.Write(ref _last, proxy);
             proxy.Script.Prefetch();
