@@ -22,6 +22,13 @@ namespace Matomo.Mvc5.Rendering
 
         public void Clear() => _length = 0;
 
+        /// <summary>Drops what was written after the first <paramref name="length"/> characters.</summary>
+        public void Truncate(int length)
+        {
+            if (length < 0 || length > _length) throw new ArgumentOutOfRangeException(nameof(length));
+            _length = length;
+        }
+
         public CharBuffer Append(char c)
         {
             if (_length == _chars.Length) Grow(1);
