@@ -18,16 +18,17 @@ namespace Matomo.Mvc5.Rendering
         /// </summary>
         public static void WriteStateCommands(CharBuffer output, in SnippetInput input)
         {
-            MatomoPage page = input.Page, viewData = input.ViewData;
+            MatomoPage page = input.Page;
+            ViewDataScript viewData = input.ViewData;
             if (page != null && page.ResetsUserId) CommandWriter.Command(output, CommandName.ResetUserId);
-            if (viewData != null) WriteVariables(output, viewData.VariableList);
+            viewData?.WriteVariables(output);
             if (page != null) WriteVariables(output, page.VariableList);
             if (input.UserId != null && input.Suppression != MatomoSuppression.Excluded) TypedCommands.WriteUserId(output, input.UserId);
-            if (viewData != null) WriteDimensions(output, viewData.DimensionList);
+            viewData?.WriteDimensions(output);
             if (page != null) WriteDimensions(output, page.DimensionList);
             CharBuffer state = page?.TypedCommands?.State;
             if (state != null) output.Append(state);
-            if (viewData != null) WriteCommands(output, viewData.CommandList);
+            viewData?.WriteCommands(output);
             if (page != null) WriteCommands(output, page.CommandList);
         }
 
