@@ -66,6 +66,7 @@ namespace Matomo.Mvc5.Rendering
         public CharBuffer Append(CharBuffer other, int start, int count)
         {
             if (start < 0 || count < 0 || start + count > other._length) throw new ArgumentOutOfRangeException(nameof(count));
+            if (count == 0) return this; // Array.Copy costs ~13 ns on Mono even for nothing
             if (_length + count > _chars.Length) Grow(count);
             Array.Copy(other._chars, start, _chars, _length, count);
             _length += count;
