@@ -25,7 +25,7 @@ namespace Matomo.Mvc5.Rendering
         private CommandName(string method)
         {
             Method = method;
-            Opening = CommandWriter.Queue + ".push([" + JavaScriptEncoder.EncodeString(method);
+            Opening = CommandWriter.Opening(method);
             Statement = Opening + CommandWriter.Closing;
         }
 

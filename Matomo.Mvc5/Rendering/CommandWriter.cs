@@ -36,6 +36,14 @@ namespace Matomo.Mvc5.Rendering
             JavaScriptEncoder.AppendString(output, method);
         }
 
+        /// <summary>What <see cref="Begin(CharBuffer, string)"/> writes, as a string to keep: <c>_paq.push(["method"</c>.</summary>
+        public static string Opening(string method)
+        {
+            var text = new CharBuffer(32 + method.Length);
+            Begin(text, method);
+            return text.ToString();
+        }
+
         /// <summary>
         /// Begins <c>queue.push([expression</c>: a command whose first element is code (a function for the tracker to
         /// call, or an expression that chooses the method), on a queue looked up at run time such as <c>window._paq</c>.
