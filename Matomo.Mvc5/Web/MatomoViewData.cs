@@ -10,7 +10,7 @@ using Matomo.Mvc5.Rendering;
 namespace Matomo.Mvc5
 {
     /// <summary>
-    /// The ViewData (and so ViewBag) entries <c>Html.Matomo()</c> reads, and how their values become page data.
+    /// The ViewData (and so ViewBag) entries <c>Html.Matomo()</c> reads, and how their values become the page's commands.
     /// Every form of an entry goes through one validation, whatever shape carries it (tuple, value tuple, array,
     /// list, key-value pair, dictionary entry).
     /// </summary>
@@ -147,7 +147,7 @@ namespace Matomo.Mvc5
             if (value is IDictionary dictionary)
             {
                 IDictionaryEnumerator e = dictionary.GetEnumerator();
-                while (e.MoveNext()) ReadDimension(e.Key, e.Value, ++position, target);
+                while (e.MoveNext()) ReadDimensionPair(e.Key, e.Value, ++position, target);
                 return;
             }
             if (value is object[] array)
@@ -168,10 +168,10 @@ namespace Matomo.Mvc5
             object[] parts = Parts(item);
             if (parts == null || parts.Length != 2)
                 throw new MatomoViewDataException(Dimensions, $"item {position} ({Describe(item)}): {(parts == null ? "not a pair" : $"has {parts.Length} parts")}; expected {DimensionForm}");
-            ReadDimension(parts[0], parts[1], position, target);
+            ReadDimensionPair(parts[0], parts[1], position, target);
         }
 
-        private static void ReadDimension(object id, object value, int position, ViewDataScript target)
+        private static void ReadDimensionPair(object id, object value, int position, ViewDataScript target)
         {
             if (!TryInteger(id, out int number)) throw DimensionError(id, value, position, $"the id {Describe(id)} is not an integer of 1 or more");
             Dimension(number, value, position, target);
