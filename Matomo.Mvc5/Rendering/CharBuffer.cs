@@ -22,6 +22,13 @@ namespace Matomo.Mvc5.Rendering
 
         public void Clear() => _length = 0;
 
+        /// <summary>Drops what was written after the first <paramref name="length"/> characters.</summary>
+        public void Truncate(int length)
+        {
+            if (length < 0 || length > _length) throw new ArgumentOutOfRangeException(nameof(length));
+            _length = length;
+        }
+
         public CharBuffer Append(char c)
         {
             if (_length == _chars.Length) Grow(1);
@@ -33,17 +40,36 @@ namespace Matomo.Mvc5.Rendering
         {
             int n = s.Length;
             if (_length + n > _chars.Length) Grow(n);
-            s.CopyTo(0, _chars, _length, n);
+            if (n < ShortCopy)
+            {
+                char[] chars = _chars;
+                int pos = _length;
+                for (int i = 0; i < n; i++) chars[pos + i] = s[i];
+            }
+            else
+            {
+                s.CopyTo(0, _chars, _length, n);
+            }
             _length += n;
             return this;
         }
 
-        public CharBuffer Append(CharBuffer other)
+        /// <summary>
+        /// Below this length a string is copied character by character: on Mono <c>String.CopyTo</c> costs about 13 ns
+        /// whatever the length, a loop about 2 ns plus 0.8 ns a character (most appends are separators and closings).
+        /// </summary>
+        private const int ShortCopy = 16;
+
+        public CharBuffer Append(CharBuffer other) => Append(other, 0, other._length);
+
+        /// <summary>Appends <paramref name="count"/> characters of <paramref name="other"/> from <paramref name="start"/> on.</summary>
+        public CharBuffer Append(CharBuffer other, int start, int count)
         {
-            int n = other._length;
-            if (_length + n > _chars.Length) Grow(n);
-            Array.Copy(other._chars, 0, _chars, _length, n);
-            _length += n;
+            if (start < 0 || count < 0 || start + count > other._length) throw new ArgumentOutOfRangeException(nameof(count));
+            if (count == 0) return this; // Array.Copy costs ~13 ns on Mono even for nothing
+            if (_length + count > _chars.Length) Grow(count);
+            Array.Copy(other._chars, start, _chars, _length, count);
+            _length += count;
             return this;
         }
 

@@ -1,5 +1,4 @@
 using System;
-using Matomo.Mvc5.Rendering;
 
 namespace Matomo.Mvc5
 {
@@ -14,15 +13,6 @@ namespace Matomo.Mvc5
             if (id < 1) throw new ArgumentOutOfRangeException(nameof(id), id, "A custom dimension id must be 1 or more.");
             Id = id;
             Value = value;
-        }
-
-        /// <summary>Appends the statement <c>_paq.push(["setCustomDimension", id, "value"]);</c>.</summary>
-        internal void AppendTo(CharBuffer output)
-        {
-            output.Append("_paq.push([\"setCustomDimension\", ");
-            JavaScriptEncoder.AppendInteger(output, Id);
-            JavaScriptEncoder.AppendArgument(output, Value);
-            output.Append("]);\n");
         }
 
         /// <summary>The dimension id.</summary>

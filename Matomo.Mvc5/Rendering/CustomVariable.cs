@@ -1,5 +1,4 @@
 using System;
-using Matomo.Mvc5.Rendering;
 
 namespace Matomo.Mvc5
 {
@@ -32,15 +31,5 @@ namespace Matomo.Mvc5
 
         /// <summary>Page or visit.</summary>
         public CustomVariableScope Scope { get; }
-
-        /// <summary>Appends the statement <c>_paq.push(["setCustomVariable", index, "name", "value", "scope"]);</c>.</summary>
-        internal void AppendTo(CharBuffer output)
-        {
-            output.Append("_paq.push([\"setCustomVariable\", ");
-            JavaScriptEncoder.AppendInteger(output, Index);
-            JavaScriptEncoder.AppendArgument(output, Name);
-            JavaScriptEncoder.AppendArgument(output, Value);
-            output.Append(Scope == CustomVariableScope.Visit ? ", \"visit\"]);\n" : ", \"page\"]);\n");
-        }
     }
 }

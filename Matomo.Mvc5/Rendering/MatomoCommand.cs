@@ -26,14 +26,13 @@ namespace Matomo.Mvc5
                 throw new ArgumentException($"The method name {JavaScriptEncoder.EncodeString(method)} is not a plain JavaScript identifier such as trackEvent.", nameof(method));
             object[] copy = (object[])(arguments ?? new object[] { null }).Clone();
             var script = new CharBuffer(32 + method.Length + 16 * copy.Length);
-            script.Append("_paq.push([\"").Append(method).Append('"');
+            CommandWriter.Begin(script, method);
             for (int i = 0; i < copy.Length; i++)
             {
-                script.Append(", ");
-                if (!JavaScriptEncoder.TryAppendValue(script, copy[i], out string error))
+                if (!CommandWriter.TryValue(script, copy[i], out string error))
                     throw new ArgumentException($"Argument {i + 1} of '{method}': {error}.", nameof(arguments));
             }
-            script.Append("]);\n");
+            CommandWriter.End(script);
             Method = method;
             Arguments = new ReadOnlyCollection<object>(copy);
             Script = script.ToString();

@@ -33,14 +33,8 @@ namespace Matomo.Mvc5
         internal readonly List<CustomDimension> DimensionList = new List<CustomDimension>();
         internal readonly List<MatomoCommand> CommandList = new List<MatomoCommand>();
 
-        /// <summary>The typed state-setting commands, encoded, in call order; null until the first.</summary>
-        private CharBuffer _state;
-
-        /// <summary>The typed tracking commands that follow the page view, encoded, in call order; null until the first.</summary>
-        private CharBuffer _tracking;
-
-        /// <summary>The encoded <c>trackSiteSearch</c> command that replaces <c>trackPageView</c>, or null.</summary>
-        private string _siteSearch;
+        /// <summary>The typed methods' commands, encoded; null until the first.</summary>
+        private TypedCommands _typed;
 
         /// <summary>How many opt-out controls this page has rendered (their element ids count up).</summary>
         internal int OptOutCount;
@@ -88,9 +82,10 @@ namespace Matomo.Mvc5
         /// <summary>Commands pushed before the site's settings and <c>trackPageView</c> (what <c>matomo_commands</c> gives), in order.</summary>
         public IList<MatomoCommand> Commands => CommandList;
 
-        internal CharBuffer StateScript => _state;
-        internal CharBuffer TrackingScript => _tracking;
-        internal string SiteSearchScript => _siteSearch;
+        /// <summary>The typed methods' commands, or null when none was called.</summary>
+        internal TypedCommands TypedCommands => _typed;
+
+        private TypedCommands Typed => _typed ?? (_typed = new TypedCommands());
 
         // ---- identity ----
 
@@ -126,7 +121,7 @@ namespace Matomo.Mvc5
             const string method = nameof(SetCustomDimension);
             if (id < 1) throw OutOfRange(method, nameof(id), "must be 1 or more (a dimension id in Matomo)");
             if (value == null) throw Missing(method, nameof(value), "is null; an empty string clears the dimension");
-            new CustomDimension(id, value).AppendTo(_state ?? (_state = new CharBuffer(256)));
+            Typed.Dimension(id, value);
         }
 
         /// <summary>Sets a custom variable: <c>setCustomVariable</c>.</summary>
@@ -142,7 +137,7 @@ namespace Matomo.Mvc5
             if (name == null) throw Missing(method, nameof(name), "is null");
             if (value == null) throw Missing(method, nameof(value), "is null");
             if (scope != CustomVariableScope.Page && scope != CustomVariableScope.Visit) throw OutOfRange(method, nameof(scope), "must be Page or Visit");
-            new CustomVariable(index, name, value, scope).AppendTo(_state ?? (_state = new CharBuffer(256)));
+            Typed.Variable(index, name, value, scope);
         }
 
         /// <summary>Sets the title Matomo records for this page view: <c>setDocumentTitle</c>.</summary>
@@ -150,9 +145,7 @@ namespace Matomo.Mvc5
         public void SetDocumentTitle(string title)
         {
             if (title == null) throw Missing(nameof(SetDocumentTitle), nameof(title), "is null");
-            CharBuffer b = Open(ref _state, "setDocumentTitle");
-            JavaScriptEncoder.AppendArgument(b, title);
-            Close(b);
+            Typed.DocumentTitle(title);
         }
 
         /// <summary>Sets the URL Matomo records for this page view instead of the browser's: <c>setCustomUrl</c>.</summary>
@@ -167,9 +160,7 @@ namespace Matomo.Mvc5
             Match scheme = Scheme.Match(url);
             if (scheme.Success && !scheme.Value.Equals("http:", StringComparison.OrdinalIgnoreCase) && !scheme.Value.Equals("https:", StringComparison.OrdinalIgnoreCase))
                 throw Invalid(method, nameof(url), "must be an http or https URL, or a relative one");
-            CharBuffer b = Open(ref _state, "setCustomUrl");
-            JavaScriptEncoder.AppendArgument(b, url);
-            Close(b);
+            Typed.CustomUrl(url);
         }
 
         /// <summary>
@@ -186,7 +177,7 @@ namespace Matomo.Mvc5
             const string method = nameof(SetEcommerceView);
             CheckEcommerceView(method, sku, productName, category != null, price);
             if (category != null) Category(method, nameof(category), category);
-            WriteEcommerceView(sku, productName, category, null, price);
+            Typed.EcommerceView(sku, productName, category, null, price);
         }
 
         /// <summary>
@@ -204,7 +195,7 @@ namespace Matomo.Mvc5
             const string method = nameof(SetEcommerceView);
             CheckEcommerceView(method, sku, productName, categories != null, price);
             List<string> list = categories == null ? null : Categories(method, categories);
-            WriteEcommerceView(sku, productName, null, list, price);
+            Typed.EcommerceView(sku, productName, null, list, price);
         }
 
         private static void CheckEcommerceView(string method, string sku, string productName, bool hasCategory, decimal? price)
@@ -214,16 +205,6 @@ namespace Matomo.Mvc5
             if (sku != null && string.IsNullOrWhiteSpace(sku)) throw Invalid(method, nameof(sku), "is empty or white space");
             if (productName != null && sku == null) throw Invalid(method, nameof(productName), "is given without a SKU: a category page has no product");
             if (price.HasValue) Money(method, nameof(price), price.Value);
-        }
-
-        private void WriteEcommerceView(string sku, string productName, string category, List<string> categories, decimal? price)
-        {
-            CharBuffer b = Open(ref _state, "setEcommerceView");
-            StringOrFalse(b, sku);
-            StringOrFalse(b, productName);
-            WriteCategory(b, category, categories);
-            if (price.HasValue) Decimal(b, price.Value);
-            Close(b);
         }
 
         // ---- the page view ----
@@ -242,13 +223,7 @@ namespace Matomo.Mvc5
             Required(method, nameof(keyword), keyword);
             if (category != null) Required(method, nameof(category), category);
             if (resultsCount < 0) throw OutOfRange(method, nameof(resultsCount), "must be 0 or more");
-            CharBuffer b = null;
-            Open(ref b, "trackSiteSearch");
-            JavaScriptEncoder.AppendArgument(b, keyword);
-            if (category != null || resultsCount.HasValue) StringOrFalse(b, category);
-            if (resultsCount.HasValue) Integer(b, resultsCount.Value);
-            Close(b);
-            _siteSearch = b.ToString();
+            Typed.SiteSearchCommand(keyword, category, resultsCount);
         }
 
         // ---- tracking commands, after the page view ----
@@ -265,7 +240,7 @@ namespace Matomo.Mvc5
             const string method = nameof(AddEcommerceItem);
             CheckItem(method, sku, productName, price, quantity);
             if (category != null) Category(method, nameof(category), category);
-            WriteItem(sku, productName, category, null, price, quantity);
+            Typed.Item(sku, productName, category, null, price, quantity);
         }
 
         /// <summary><see cref="AddEcommerceItem(string, string, string, decimal, int)"/> for a product in up to five categories.</summary>
@@ -281,7 +256,7 @@ namespace Matomo.Mvc5
             const string method = nameof(AddEcommerceItem);
             CheckItem(method, sku, productName, price, quantity);
             List<string> list = categories == null ? null : Categories(method, categories);
-            WriteItem(sku, productName, null, list, price, quantity);
+            Typed.Item(sku, productName, null, list, price, quantity);
         }
 
         private static void CheckItem(string method, string sku, string productName, decimal price, int quantity)
@@ -292,26 +267,13 @@ namespace Matomo.Mvc5
             if (quantity < 1) throw OutOfRange(method, nameof(quantity), "must be 1 or more");
         }
 
-        private void WriteItem(string sku, string productName, string category, List<string> categories, decimal price, int quantity)
-        {
-            CharBuffer b = Open(ref _tracking, "addEcommerceItem");
-            JavaScriptEncoder.AppendArgument(b, sku);
-            StringOrFalse(b, productName);
-            WriteCategory(b, category, categories);
-            Decimal(b, price);
-            Integer(b, quantity);
-            Close(b);
-        }
-
         /// <summary>Tracks the cart's new content (the items added before): <c>trackEcommerceCartUpdate</c>.</summary>
         /// <param name="grandTotal">The cart's total, 0 or more.</param>
         /// <exception cref="ArgumentOutOfRangeException">The total is negative.</exception>
         public void TrackEcommerceCartUpdate(decimal grandTotal)
         {
             Money(nameof(TrackEcommerceCartUpdate), nameof(grandTotal), grandTotal);
-            CharBuffer b = Open(ref _tracking, "trackEcommerceCartUpdate");
-            Decimal(b, grandTotal);
-            Close(b);
+            Typed.CartUpdate(grandTotal);
         }
 
         /// <summary>Tracks an order of the items added before: <c>trackEcommerceOrder</c>.</summary>
@@ -331,16 +293,7 @@ namespace Matomo.Mvc5
             if (tax.HasValue) Money(method, nameof(tax), tax.Value);
             if (shipping.HasValue) Money(method, nameof(shipping), shipping.Value);
             if (discount.HasValue) Money(method, nameof(discount), discount.Value);
-            CharBuffer b = Open(ref _tracking, "trackEcommerceOrder");
-            JavaScriptEncoder.AppendArgument(b, orderId);
-            Decimal(b, grandTotal);
-            // Matomo's own convention for an amount left out before a given one is false; trailing ones are left out.
-            int last = discount.HasValue ? 4 : shipping.HasValue ? 3 : tax.HasValue ? 2 : subTotal.HasValue ? 1 : 0;
-            if (last >= 1) DecimalOrFalse(b, subTotal);
-            if (last >= 2) DecimalOrFalse(b, tax);
-            if (last >= 3) DecimalOrFalse(b, shipping);
-            if (last >= 4) DecimalOrFalse(b, discount);
-            Close(b);
+            Typed.Order(orderId, grandTotal, subTotal, tax, shipping, discount);
         }
 
         /// <summary>Tracks a conversion of a goal: <c>trackGoal</c>.</summary>
@@ -352,10 +305,7 @@ namespace Matomo.Mvc5
             const string method = nameof(TrackGoal);
             if (goalId < 1) throw OutOfRange(method, nameof(goalId), "must be 1 or more (a goal id in Matomo)");
             if (revenue.HasValue) Money(method, nameof(revenue), revenue.Value);
-            CharBuffer b = Open(ref _tracking, "trackGoal");
-            Integer(b, goalId);
-            if (revenue.HasValue) Decimal(b, revenue.Value);
-            Close(b);
+            Typed.Goal(goalId, revenue);
         }
 
         /// <summary>Tracks an event: <c>trackEvent</c>.</summary>
@@ -372,18 +322,7 @@ namespace Matomo.Mvc5
             if (name != null) Required(method, nameof(name), name);
             if (value.HasValue && (double.IsNaN(value.Value) || double.IsInfinity(value.Value)))
                 throw OutOfRange(method, nameof(value), "must be a finite number");
-            CharBuffer b = Open(ref _tracking, "trackEvent");
-            JavaScriptEncoder.AppendArgument(b, category);
-            JavaScriptEncoder.AppendArgument(b, action);
-            // Matomo sends a name that is not undefined, even null (as "null"): a value without a name needs undefined.
-            if (name != null) JavaScriptEncoder.AppendArgument(b, name);
-            else if (value.HasValue) b.Append(", undefined");
-            if (value.HasValue)
-            {
-                b.Append(", ");
-                JavaScriptEncoder.AppendDouble(b, value.Value);
-            }
-            Close(b);
+            Typed.Event(category, action, name, value);
         }
 
         // ---- exclusion ----
@@ -438,52 +377,5 @@ namespace Matomo.Mvc5
 
         private static ArgumentOutOfRangeException OutOfRange(string method, string argument, string problem) =>
             new ArgumentOutOfRangeException(argument, $"MatomoPage.{method}: {argument} {problem}.");
-
-        // ---- encoding: _paq.push(["method", arguments...]); ----
-
-        private static CharBuffer Open(ref CharBuffer target, string method)
-        {
-            CharBuffer b = target ?? (target = new CharBuffer(256));
-            b.Append("_paq.push([\"").Append(method).Append('"');
-            return b;
-        }
-
-        private static void Close(CharBuffer b) => b.Append("]);\n");
-
-        private static void Integer(CharBuffer b, int value)
-        {
-            b.Append(", ");
-            JavaScriptEncoder.AppendInteger(b, value);
-        }
-
-        private static void Decimal(CharBuffer b, decimal value)
-        {
-            b.Append(", ");
-            JavaScriptEncoder.AppendDecimal(b, value);
-        }
-
-        private static void DecimalOrFalse(CharBuffer b, decimal? value)
-        {
-            if (value.HasValue) Decimal(b, value.Value);
-            else b.Append(", false");
-        }
-
-        /// <summary>A string, or <c>false</c>: Matomo's own word for a value left out before a given one.</summary>
-        private static void StringOrFalse(CharBuffer b, string value)
-        {
-            if (value == null) b.Append(", false");
-            else JavaScriptEncoder.AppendArgument(b, value);
-        }
-
-        private static void WriteCategory(CharBuffer b, string category, List<string> categories)
-        {
-            if (categories == null)
-            {
-                StringOrFalse(b, category);
-                return;
-            }
-            b.Append(", ");
-            JavaScriptEncoder.AppendStringArray(b, categories);
-        }
     }
 }

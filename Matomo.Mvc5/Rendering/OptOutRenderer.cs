@@ -56,9 +56,10 @@ namespace Matomo.Mvc5.Rendering
             JavaScriptEncoder.AppendString(o, id);
             o.Append(");\nif (!root) return;\n");
             o.Append(Script);
-            o.Append("box.addEventListener(\"change\", function () {\nwindow._paq.push([box.checked ? ");
-            JavaScriptEncoder.AppendString(o, consentRequired ? "rememberConsentGiven" : "forgetUserOptOut");
-            o.Append(" : \"optUserOut\"]);\nread();\n});\nread();\n})();\n</script>");
+            o.Append("box.addEventListener(\"change\", function () {\n");
+            CommandWriter.BeginWith(o, Queue, consentRequired ? OptInOrOutWithConsent : OptInOrOut);
+            CommandWriter.End(o);
+            o.Append("read();\n});\nread();\n})();\n</script>");
             return o.ToString();
         }
 
@@ -69,8 +70,37 @@ namespace Matomo.Mvc5.Rendering
             o.Append("</span>");
         }
 
+        /// <summary>The queue as the control's script reaches it: matomo.js replaces it with an object of its own when it loads.</summary>
+        private const string Queue = "window." + CommandWriter.Queue;
+
+        /// <summary>The first element of the command the checkbox pushes: the method for its new state.</summary>
+        private static readonly string OptInOrOut = ChooseMethod("forgetUserOptOut"), OptInOrOutWithConsent = ChooseMethod("rememberConsentGiven");
+
+        private static string ChooseMethod(string optIn) =>
+            "box.checked ? " + JavaScriptEncoder.EncodeString(optIn) + " : " + JavaScriptEncoder.EncodeString("optUserOut");
+
+        /// <summary>Asks the tracker for its state: a function pushed into the queue, which the tracker calls.</summary>
+        private static readonly string Read = ReadCommand();
+
+        private static string ReadCommand()
+        {
+            var o = new CharBuffer(256);
+            o.Append("function read() {\n");
+            CommandWriter.BeginWith(o, Queue,
+                "function () {\n" +
+                "answered = true;\n" +
+                "var optedOut = this.isUserOptedOut();\n" +
+                "box.checked = !optedOut;\n" +
+                "box.disabled = false;\n" +
+                "show(optedOut ? \"opted-out\" : \"tracked\");\n" +
+                "}");
+            CommandWriter.End(o);
+            o.Append("}\n");
+            return o.ToString();
+        }
+
         /// <summary>The constant part of the script: stack the texts, ask the tracker, fall back to "unavailable".</summary>
-        private const string Script =
+        private static readonly string Script =
             "var box = root.getElementsByTagName(\"input\")[0], status = root.getElementsByTagName(\"p\")[0], texts = status.children, answered = false, i;\n" +
             "status.style.display = \"grid\";\n" +
             "for (i = 0; i < texts.length; i++) { texts[i].style.gridArea = \"1 / 1\"; texts[i].style.visibility = \"hidden\"; texts[i].hidden = false; }\n" +
@@ -78,16 +108,8 @@ namespace Matomo.Mvc5.Rendering
             "for (var j = 0; j < texts.length; j++) texts[j].style.visibility = texts[j].getAttribute(\"data-matomo-state\") === state ? \"visible\" : \"hidden\";\n" +
             "}\n" +
             // matomo.js replaces the queue with an object of its own when it loads: look it up at each push.
-            "window._paq = window._paq || [];\n" +
-            "function read() {\n" +
-            "window._paq.push([function () {\n" +
-            "answered = true;\n" +
-            "var optedOut = this.isUserOptedOut();\n" +
-            "box.checked = !optedOut;\n" +
-            "box.disabled = false;\n" +
-            "show(optedOut ? \"opted-out\" : \"tracked\");\n" +
-            "}]);\n" +
-            "}\n" +
+            Queue + " = " + Queue + " || [];\n" +
+            Read +
             "function unavailable() { if (!answered) show(\"unavailable\"); }\n" +
             // The tracker runs the queue as soon as it has loaded, before the page's load event; a tracker that
             // loads later (a Tag Manager container) still answers, and the status follows.

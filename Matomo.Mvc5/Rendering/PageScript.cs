@@ -8,6 +8,9 @@ namespace Matomo.Mvc5.Rendering
     /// </summary>
     internal static class PageScript
     {
+        private static readonly string NewVisitStart = CommandWriter.Statement(CommandName.AppendToTrackingUrl, "new_visit=1");
+        private static readonly string NewVisitEnd = CommandWriter.Statement(CommandName.AppendToTrackingUrl, "");
+
         /// <summary>
         /// The page's state-setting part, before the site's settings: reset of the user id; custom variables; the user
         /// id (never on an excluded page, not even in its comment); custom dimensions; the typed state commands in call
@@ -15,20 +18,17 @@ namespace Matomo.Mvc5.Rendering
         /// </summary>
         public static void WriteStateCommands(CharBuffer output, in SnippetInput input)
         {
-            MatomoPage page = input.Page, viewData = input.ViewData;
-            if (page != null && page.ResetsUserId) output.Append("_paq.push([\"resetUserId\"]);\n");
-            if (viewData != null) WriteVariables(output, viewData.VariableList);
+            MatomoPage page = input.Page;
+            ViewDataScript viewData = input.ViewData;
+            if (page != null && page.ResetsUserId) CommandWriter.Command(output, CommandName.ResetUserId);
+            viewData?.WriteVariables(output);
             if (page != null) WriteVariables(output, page.VariableList);
-            if (input.UserId != null && input.Suppression != MatomoSuppression.Excluded)
-            {
-                output.Append("_paq.push([\"setUserId\"");
-                JavaScriptEncoder.AppendArgument(output, input.UserId);
-                output.Append("]);\n");
-            }
-            if (viewData != null) WriteDimensions(output, viewData.DimensionList);
+            if (input.UserId != null && input.Suppression != MatomoSuppression.Excluded) TypedCommands.WriteUserId(output, input.UserId);
+            viewData?.WriteDimensions(output);
             if (page != null) WriteDimensions(output, page.DimensionList);
-            if (page?.StateScript != null) output.Append(page.StateScript);
-            if (viewData != null) WriteCommands(output, viewData.CommandList);
+            CharBuffer state = page?.TypedCommands?.State;
+            if (state != null) output.Append(state);
+            viewData?.WriteCommands(output);
             if (page != null) WriteCommands(output, page.CommandList);
         }
 
@@ -36,12 +36,16 @@ namespace Matomo.Mvc5.Rendering
 
         private static void WriteVariables(CharBuffer output, List<CustomVariable> variables)
         {
-            for (int i = 0; i < variables.Count; i++) variables[i].AppendTo(output);
+            for (int i = 0; i < variables.Count; i++)
+            {
+                CustomVariable v = variables[i];
+                TypedCommands.WriteVariable(output, v.Index, v.Name, v.Value, v.Scope);
+            }
         }
 
         private static void WriteDimensions(CharBuffer output, List<CustomDimension> dimensions)
         {
-            for (int i = 0; i < dimensions.Count; i++) dimensions[i].AppendTo(output);
+            for (int i = 0; i < dimensions.Count; i++) TypedCommands.WriteDimension(output, dimensions[i].Id, dimensions[i].Value);
         }
 
         private static void WriteCommands(CharBuffer output, List<MatomoCommand> commands)
@@ -57,19 +61,20 @@ namespace Matomo.Mvc5.Rendering
         /// </summary>
         public static void WritePageView(CharBuffer output, MatomoPage page, bool withPageView)
         {
-            string siteSearch = page?.SiteSearchScript;
+            TypedCommands typed = page?.TypedCommands;
+            string siteSearch = typed?.SiteSearch;
             bool newVisit = page != null && page.ResetsUserId;
             if (withPageView)
             {
-                if (newVisit) output.Append("_paq.push([\"appendToTrackingUrl\", \"new_visit=1\"]);\n");
-                output.Append(siteSearch ?? "_paq.push([\"trackPageView\"]);\n");
-                if (newVisit) output.Append("_paq.push([\"appendToTrackingUrl\", \"\"]);\n");
+                if (newVisit) output.Append(NewVisitStart);
+                output.Append(siteSearch ?? CommandName.TrackPageView.Statement);
+                if (newVisit) output.Append(NewVisitEnd);
             }
             else if (siteSearch != null)
             {
                 output.Append(siteSearch);
             }
-            if (page?.TrackingScript != null) output.Append(page.TrackingScript);
+            if (typed?.Tracking != null) output.Append(typed.Tracking);
         }
     }
 }

@@ -7,7 +7,7 @@ namespace Matomo.Mvc5.Rendering
     /// </summary>
     internal readonly struct SnippetInput
     {
-        public SnippetInput(MatomoPage page, MatomoPage viewData, string userId, MatomoSuppression suppression, string exclusionReason, string nonce)
+        public SnippetInput(MatomoPage page, ViewDataScript viewData, string userId, MatomoSuppression suppression, string exclusionReason, string nonce)
         {
             Page = page;
             ViewData = viewData;
@@ -20,8 +20,8 @@ namespace Matomo.Mvc5.Rendering
         /// <summary>The request's page (typed methods, lists set by code), or null.</summary>
         public MatomoPage Page { get; }
 
-        /// <summary>The ViewData entries read into a page of their own, or null.</summary>
-        public MatomoPage ViewData { get; }
+        /// <summary>The ViewData entries, read and encoded, or null.</summary>
+        public ViewDataScript ViewData { get; }
 
         /// <summary>The user id to push, or null.</summary>
         public string UserId { get; }

@@ -103,7 +103,7 @@ namespace Matomo.Mvc5.Rendering
                 if (s.RespectDoNotTrack) Push("setDoNotTrack", true);
                 // Cookie and domain settings, before the page view as Matomo's own tracking-code generator puts them.
                 if (s.CookieDomain != null) Push("setCookieDomain", s.CookieDomain);
-                if (s.Domains.Count > 0) Push("setDomains", new Code(StringArray(s.Domains)));
+                if (s.Domains.Count > 0) Push("setDomains", s.Domains);
                 if (s.CrossDomainLinking) Push("enableCrossDomainLinking");
                 if (s.VisitorCookieTimeout != null) Push("setVisitorCookieTimeout", s.VisitorCookieTimeout.Value);
                 if (s.SecureCookie) Push("setSecureCookie", true);
@@ -130,7 +130,10 @@ namespace Matomo.Mvc5.Rendering
                 if (s.ContainerId != null && s.DomainPath != null) // Tag Manager containers are not proxied
                 {
                     _text.Append("var _mtm = window._mtm = window._mtm || [];\n");
-                    _text.Append("_mtm.push({\"mtm.startTime\": (new Date().getTime()), \"event\": \"mtm.Start\"});\n");
+                    CommandWriter.BeginObject(_text, CommandWriter.TagManagerQueue);
+                    CommandWriter.PropertyExpression(_text, true, "mtm.startTime", "(new Date().getTime())");
+                    CommandWriter.PropertyString(_text, false, "event", "mtm.Start");
+                    CommandWriter.EndObject(_text);
                     _text.Append("(function() {\n");
                     LoadScript(JavaScriptEncoder.EncodeString(s.BaseUrl + "js/container_" + s.ContainerId + ".js"));
                     _text.Append("})();\n");
@@ -153,25 +156,17 @@ namespace Matomo.Mvc5.Rendering
                 _text.Clear();
             }
 
-            /// <summary><c>_paq.push([method, args...]);</c> with each argument encoded, or written as is when it is <see cref="Code"/>.</summary>
+            /// <summary><c>_paq.push([method, args...]);</c> through the command writer: each argument encoded (a list of strings as an array), or written as is when it is <see cref="Code"/>.</summary>
             private void Push(string method, params object[] args)
             {
-                _text.Append("_paq.push([");
-                JavaScriptEncoder.AppendString(_text, method);
+                CommandWriter.Begin(_text, method);
                 foreach (object a in args)
                 {
-                    _text.Append(", ");
-                    if (a is Code code) _text.Append(code.Text);
-                    else JavaScriptEncoder.AppendValue(_text, a);
+                    if (a is Code code) CommandWriter.Expression(_text, code.Text);
+                    else if (a is IReadOnlyList<string> strings) CommandWriter.StringArray(_text, strings);
+                    else CommandWriter.Value(_text, a);
                 }
-                _text.Append("]);\n");
-            }
-
-            private static string StringArray(IReadOnlyList<string> values)
-            {
-                var text = new CharBuffer();
-                JavaScriptEncoder.AppendStringArray(text, values);
-                return text.ToString();
+                CommandWriter.End(_text);
             }
 
             private void LoadScript(string urlExpression)

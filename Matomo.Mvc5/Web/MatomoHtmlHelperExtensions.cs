@@ -101,7 +101,7 @@ namespace Matomo.Mvc5
                 return MatomoFailure.IsDebug(context) ? MatomoRenderer.RenderDisabledComment(MatomoFailure.WhyDisabled(settings)) : string.Empty;
             // The request's page and the ViewData entries feed one snippet; rendering changes neither.
             MatomoPage page = context == null ? null : MatomoHttpContextExtensions.PeekPage(context);
-            MatomoPage fromViewData = viewData == null ? null : MatomoViewData.ReadInto(viewData);
+            ViewDataScript fromViewData = viewData == null ? null : MatomoViewData.ReadInto(viewData);
             // ViewData's identity entries win (as they always did), then the page's (SetUserId, ResetUserId), then the automatic one.
             string userId = fromViewData != null && fromViewData.UserIdDecided ? fromViewData.UserId
                 : page != null && page.UserIdDecided ? page.UserId
