@@ -91,8 +91,7 @@ namespace Matomo.Mvc5.Sample.Controllers
             if (id == null || !Orders.TryGetValue(id, out ShopOrder order)) return HttpNotFound();
             if (order.PaidWithProvider) return View(order); // tracked by the provider's webhook, not by this page
             MatomoPage page = HttpContext.GetMatomoPage();
-            foreach (ShopLine line in order.Lines)
-                page.AddEcommerceItem(line.Product.Sku, line.Product.Name, line.Product.Category, line.Product.Price, line.Quantity);
+            foreach (MatomoEcommerceItem item in order.Items) page.AddEcommerceItem(item);
             page.TrackEcommerceOrder(order.Id, order.GrandTotal, order.SubTotal, tax: 0m, shipping: ShopOrder.Shipping);
             return View(order);
         }
@@ -130,9 +129,7 @@ namespace Matomo.Mvc5.Sample.Controllers
             {
                 MatomoTracker.ForVisitor(paid.VisitorId)
                     .SetUrl(new Uri(Request.Url, Url.Action("Order", new { id = paid.Id })).AbsoluteUri)
-                    .TrackEcommerceOrder(paid.Id,
-                        paid.Lines.Select(l => new MatomoEcommerceItem(l.Product.Sku, l.Product.Name, l.Product.Category, l.Product.Price, l.Quantity)),
-                        paid.GrandTotal, paid.SubTotal, tax: 0m, shipping: ShopOrder.Shipping);
+                    .TrackEcommerceOrder(paid.Id, paid.Items, paid.GrandTotal, paid.SubTotal, tax: 0m, shipping: ShopOrder.Shipping);
             }
             return new HttpStatusCodeResult(200);
         }

@@ -90,5 +90,9 @@ namespace Matomo.Mvc5.Sample.Models
         public bool Confirmed { get; set; }
         public decimal SubTotal => Lines.Sum(l => l.Total);
         public decimal GrandTotal => SubTotal + Shipping;
+
+        /// <summary>The order's lines as Matomo's ecommerce items: the same for the page and for the webhook.</summary>
+        public IEnumerable<MatomoEcommerceItem> Items =>
+            Lines.Select(l => new MatomoEcommerceItem(l.Product.Sku, l.Product.Name, l.Product.Category, l.Product.Price, l.Quantity));
     }
 }

@@ -28,6 +28,24 @@ namespace Matomo.Mvc5.Tests.Rendering
             Assert.That(item.Categories, Is.EqualTo(new[] { "Shoes" }));
         }
 
+        [Test]
+        public void The_page_renders_an_item_as_it_renders_the_same_arguments()
+        {
+            var settings = Support.TestSettings.Basic();
+            var byArguments = new MatomoPage();
+            byArguments.AddEcommerceItem("SKU-1", "Blue shoe", "Shoes", 49.5m, 2);
+            byArguments.AddEcommerceItem("SKU-2", null, new[] { "Shoes", "Blue" }, 0m, 1);
+            byArguments.AddEcommerceItem("SKU-3", null, (string)null, 1m, 1);
+            var byItems = new MatomoPage();
+            byItems.AddEcommerceItem(new MatomoEcommerceItem("SKU-1", "Blue shoe", "Shoes", 49.5m, 2));
+            byItems.AddEcommerceItem(new MatomoEcommerceItem("SKU-2", null, new[] { "Shoes", "Blue" }, 0m, 1));
+            byItems.AddEcommerceItem(new MatomoEcommerceItem("SKU-3", null, (string)null, 1m, 1));
+            string expected = Matomo.Mvc5.Rendering.MatomoRenderer.Render(settings, byArguments);
+            Assert.That(expected, Does.Contain("addEcommerceItem"));
+            Assert.That(Matomo.Mvc5.Rendering.MatomoRenderer.Render(settings, byItems), Is.EqualTo(expected));
+            Assert.Throws<ArgumentNullException>(() => new MatomoPage().AddEcommerceItem(null));
+        }
+
         private static void Refused<T>(TestDelegate make, string argument) where T : ArgumentException
         {
             var e = Assert.Throws<T>(make);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Matomo.Mvc5.Rendering
 {
@@ -47,13 +48,37 @@ namespace Matomo.Mvc5.Rendering
             if (value < 0) throw OutOfRange(owner, method, argument, "must be 0 or more");
         }
 
+        /// <summary>An ecommerce category: null (none) or text.</summary>
+        public static void Category(string owner, string method, string argument, string category)
+        {
+            if (category != null && string.IsNullOrWhiteSpace(category)) throw Invalid(owner, method, argument, "is empty or white space; give null for none");
+        }
+
+        /// <summary>One to five categories (Matomo's limit), none empty: copied.</summary>
+        public static List<string> Categories(string owner, string method, string argument, IEnumerable<string> categories)
+        {
+            var list = new List<string>(categories);
+            if (list.Count == 0 || list.Count > MaxCategories)
+                throw OutOfRange(owner, method, argument, "must hold 1 to " + MaxCategories + " categories (Matomo's limit)");
+            for (int i = 0; i < list.Count; i++)
+                if (string.IsNullOrWhiteSpace(list[i])) throw Invalid(owner, method, argument, "holds a null, empty or white-space category");
+            return list;
+        }
+
+        /// <summary>The most categories Matomo keeps for a product.</summary>
+        public const int MaxCategories = 5;
+
         public static ArgumentException Invalid(string owner, string method, string argument, string problem) =>
-            new ArgumentException($"{owner}.{method}: {argument} {problem}.", argument);
+            new ArgumentException(Message(owner, method, argument, problem), argument);
 
         public static ArgumentNullException Missing(string owner, string method, string argument, string problem) =>
-            new ArgumentNullException(argument, $"{owner}.{method}: {argument} {problem}.");
+            new ArgumentNullException(argument, Message(owner, method, argument, problem));
 
         public static ArgumentOutOfRangeException OutOfRange(string owner, string method, string argument, string problem) =>
-            new ArgumentOutOfRangeException(argument, $"{owner}.{method}: {argument} {problem}.");
+            new ArgumentOutOfRangeException(argument, Message(owner, method, argument, problem));
+
+        /// <summary><c>Owner.Method: argument problem.</c>, or <c>Owner: argument problem.</c> for a constructor (null method).</summary>
+        private static string Message(string owner, string method, string argument, string problem) =>
+            (method == null ? owner : owner + "." + method) + ": " + argument + " " + problem + ".";
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using Matomo.Mvc5.Rendering;
 
 namespace Matomo.Mvc5
 {
@@ -36,12 +37,10 @@ namespace Matomo.Mvc5
 
         private MatomoEcommerceItem(string sku, string productName, string[] categories, decimal price, int quantity, bool _)
         {
-            if (sku == null) throw new ArgumentNullException(nameof(sku), "MatomoEcommerceItem: sku is null.");
-            if (string.IsNullOrWhiteSpace(sku)) throw new ArgumentException("MatomoEcommerceItem: sku is empty or white space.", nameof(sku));
-            if (productName != null && string.IsNullOrWhiteSpace(productName))
-                throw new ArgumentException("MatomoEcommerceItem: productName is empty or white space; give null for none.", nameof(productName));
-            if (price < 0) throw new ArgumentOutOfRangeException(nameof(price), "MatomoEcommerceItem: price must be 0 or more.");
-            if (quantity < 1) throw new ArgumentOutOfRangeException(nameof(quantity), "MatomoEcommerceItem: quantity must be 1 or more.");
+            ArgumentCheck.Required(Owner, null, nameof(sku), sku);
+            ArgumentCheck.Optional(Owner, null, nameof(productName), productName);
+            ArgumentCheck.Money(Owner, null, nameof(price), price);
+            if (quantity < 1) throw ArgumentCheck.OutOfRange(Owner, null, nameof(quantity), "must be 1 or more");
             Sku = sku;
             ProductName = productName;
             Categories = categories == null ? NoCategories : Array.AsReadOnly(categories);
@@ -49,8 +48,10 @@ namespace Matomo.Mvc5
             Quantity = quantity;
         }
 
+        private const string Owner = nameof(MatomoEcommerceItem);
+
         /// <summary>The most categories Matomo keeps for a product.</summary>
-        public const int MaxCategories = 5;
+        public const int MaxCategories = ArgumentCheck.MaxCategories;
 
         private static readonly IReadOnlyList<string> NoCategories = new string[0];
 
@@ -73,20 +74,13 @@ namespace Matomo.Mvc5
         public override string ToString() =>
             Quantity.ToString(CultureInfo.InvariantCulture) + " x " + Sku + " at " + Price.ToString(CultureInfo.InvariantCulture);
 
-        private static string Category(string category) =>
-            string.IsNullOrWhiteSpace(category)
-                ? throw new ArgumentException("MatomoEcommerceItem: category is empty or white space; give null for none.", nameof(category))
-                : category;
-
-        private static string[] CheckCategories(IEnumerable<string> categories)
+        private static string Category(string category)
         {
-            var list = new List<string>(categories);
-            if (list.Count == 0 || list.Count > MaxCategories)
-                throw new ArgumentOutOfRangeException(nameof(categories), "MatomoEcommerceItem: categories must hold 1 to " + MaxCategories + " categories (Matomo's limit).");
-            foreach (string c in list)
-                if (string.IsNullOrWhiteSpace(c))
-                    throw new ArgumentException("MatomoEcommerceItem: categories holds a null, empty or white-space category.", nameof(categories));
-            return list.ToArray();
+            ArgumentCheck.Category(Owner, null, nameof(category), category);
+            return category;
         }
+
+        private static string[] CheckCategories(IEnumerable<string> categories) =>
+            ArgumentCheck.Categories(Owner, null, nameof(categories), categories).ToArray();
     }
 }

@@ -239,7 +239,7 @@ namespace Matomo.Mvc5
         {
             const string method = nameof(AddEcommerceItem);
             CheckItem(method, sku, productName, price, quantity);
-            if (category != null) Category(method, nameof(category), category);
+            Category(method, nameof(category), category);
             Typed.Item(sku, productName, category, null, price, quantity);
         }
 
@@ -257,6 +257,20 @@ namespace Matomo.Mvc5
             CheckItem(method, sku, productName, price, quantity);
             List<string> list = categories == null ? null : Categories(method, categories);
             Typed.Item(sku, productName, null, list, price, quantity);
+        }
+
+        /// <summary>
+        /// Adds <paramref name="item"/> to the cart or order tracked next: <c>addEcommerceItem</c>. The same item serves
+        /// <c>MatomoTracker.TrackEcommerceOrder</c> on the server.
+        /// </summary>
+        /// <param name="item">The product line, checked when it was made.</param>
+        /// <exception cref="ArgumentNullException"><paramref name="item"/> is null.</exception>
+        public void AddEcommerceItem(MatomoEcommerceItem item)
+        {
+            if (item == null) throw Missing(nameof(AddEcommerceItem), nameof(item), "is null");
+            IReadOnlyList<string> c = item.Categories;
+            if (c.Count <= 1) Typed.Item(item.Sku, item.ProductName, c.Count == 0 ? null : c[0], null, item.Price, item.Quantity);
+            else Typed.Item(item.Sku, item.ProductName, null, new List<string>(c), item.Price, item.Quantity);
         }
 
         private static void CheckItem(string method, string sku, string productName, decimal price, int quantity)
@@ -341,41 +355,23 @@ namespace Matomo.Mvc5
             ExclusionReason = reason;
         }
 
-        // ---- checks ----
+        // ---- checks: the rules MatomoTracker shares ----
 
-        private static void Required(string method, string argument, string value)
-        {
-            if (value == null) throw Missing(method, argument, "is null");
-            if (string.IsNullOrWhiteSpace(value)) throw Invalid(method, argument, "is empty or white space");
-        }
+        private const string Owner = nameof(MatomoPage);
 
-        private static void Money(string method, string argument, decimal value)
-        {
-            if (value < 0) throw OutOfRange(method, argument, "must be 0 or more");
-        }
+        private static void Required(string method, string argument, string value) => ArgumentCheck.Required(Owner, method, argument, value);
 
-        private static void Category(string method, string argument, string category)
-        {
-            if (string.IsNullOrWhiteSpace(category)) throw Invalid(method, argument, "is empty or white space; give null for none");
-        }
+        private static void Money(string method, string argument, decimal value) => ArgumentCheck.Money(Owner, method, argument, value);
 
-        private static List<string> Categories(string method, IEnumerable<string> categories)
-        {
-            var list = new List<string>(categories);
-            if (list.Count == 0 || list.Count > MaxEcommerceCategories)
-                throw OutOfRange(method, nameof(categories), "must hold 1 to " + MaxEcommerceCategories + " categories (Matomo's limit)");
-            for (int i = 0; i < list.Count; i++)
-                if (string.IsNullOrWhiteSpace(list[i])) throw Invalid(method, nameof(categories), "holds a null, empty or white-space category");
-            return list;
-        }
+        private static void Category(string method, string argument, string category) => ArgumentCheck.Category(Owner, method, argument, category);
 
-        private static ArgumentException Invalid(string method, string argument, string problem) =>
-            new ArgumentException($"MatomoPage.{method}: {argument} {problem}.", argument);
+        private static List<string> Categories(string method, IEnumerable<string> categories) =>
+            ArgumentCheck.Categories(Owner, method, nameof(categories), categories);
 
-        private static ArgumentNullException Missing(string method, string argument, string problem) =>
-            new ArgumentNullException(argument, $"MatomoPage.{method}: {argument} {problem}.");
+        private static ArgumentException Invalid(string method, string argument, string problem) => ArgumentCheck.Invalid(Owner, method, argument, problem);
 
-        private static ArgumentOutOfRangeException OutOfRange(string method, string argument, string problem) =>
-            new ArgumentOutOfRangeException(argument, $"MatomoPage.{method}: {argument} {problem}.");
+        private static ArgumentNullException Missing(string method, string argument, string problem) => ArgumentCheck.Missing(Owner, method, argument, problem);
+
+        private static ArgumentOutOfRangeException OutOfRange(string method, string argument, string problem) => ArgumentCheck.OutOfRange(Owner, method, argument, problem);
     }
 }

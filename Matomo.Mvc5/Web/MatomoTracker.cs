@@ -195,7 +195,7 @@ namespace Matomo.Mvc5
             if (sku == null && category == null)
                 throw ArgumentCheck.Missing(Owner, method, nameof(sku), "and the category are both null: give the SKU for a product, the category for a category page");
             ArgumentCheck.Optional(Owner, method, nameof(sku), sku);
-            ArgumentCheck.Optional(Owner, method, nameof(category), category);
+            ArgumentCheck.Category(Owner, method, nameof(category), category);
             if (productName != null && sku == null) throw ArgumentCheck.Invalid(Owner, method, nameof(productName), "is given without a SKU: a category page has no product");
             ArgumentCheck.Optional(Owner, method, nameof(productName), productName);
             ArgumentCheck.Money(Owner, method, nameof(price), price);
