@@ -111,7 +111,7 @@ namespace Matomo.Mvc5.Sample.Controllers
             webhook.Timeout = 10000;
             byte[] body = Encoding.ASCII.GetBytes("order=" + Uri.EscapeDataString(id) + "&status=paid");
             using (Stream s = webhook.GetRequestStream()) s.Write(body, 0, body.Length);
-            using (var answer = (HttpWebResponse)webhook.GetResponse()) TempData["WebhookStatus"] = (int)answer.StatusCode;
+            using (webhook.GetResponse()) { } // the Sample has no session state (no TempData): the order's page shows the outcome
             return RedirectToAction("Order", new { id });
         }
 

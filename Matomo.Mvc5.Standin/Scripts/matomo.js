@@ -76,7 +76,7 @@
     var name = '_pk_id.' + siteId + '.' + hostHash(), id = getCookie(name);
     if (id) return id.split('.')[0];
     id = random(16);
-    setCookie(name, id + '.' + Math.floor(Date.now() / 1000), 393 * 86400);
+    setCookie(name, id + '.' + Math.floor(Date.now() / 1000) + '.', 393 * 86400); // Matomo 4+'s value: id.created.
     return id;
   }
   // As Matomo's updateDomainHash: the first 4 hex digits of SHA-1 over the cookie domain (as domainFixup keeps it)

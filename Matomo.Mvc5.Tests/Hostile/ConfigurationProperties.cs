@@ -26,7 +26,7 @@ namespace Matomo.Mvc5.Tests.Hostile
         {
             MatomoSettings.Keys.DisableCookies, MatomoSettings.Keys.AutoIdentify, MatomoSettings.Keys.RespectDoNotTrack,
             MatomoSettings.Keys.EnableLinkTracking, MatomoSettings.Keys.UseHttps,
-            MatomoSettings.Keys.SecureCookie, MatomoSettings.Keys.EnableJSErrorTracking,
+            MatomoSettings.Keys.SecureCookie, MatomoSettings.Keys.EnableJSErrorTracking, MatomoSettings.Keys.ProxyTuneProcess,
         };
 
         private static readonly string[] IpLists = { MatomoSettings.Keys.InternalIps, MatomoSettings.Keys.AnalyticalInternalIps, MatomoSettings.Keys.TrustedProxies };
@@ -73,6 +73,19 @@ namespace Matomo.Mvc5.Tests.Hostile
                     return Poisoned(c => c >= '0' && c <= '9') ? false : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int t) ? t >= 1 && t <= 300 : (bool?)false;
                 case MatomoSettings.Keys.ProxyScriptMaxAgeSeconds:
                     return Poisoned(c => c >= '0' && c <= '9') ? false : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int a) ? a >= 60 && a <= 31536000 : (bool?)false;
+                case MatomoSettings.Keys.ProxyDelivery:
+                    return new[] { "queued", "direct" }.Contains(v.ToLowerInvariant());
+                // Delivery.
+                case MatomoSettings.Keys.DeliveryUpstream:
+                    return null;
+                case MatomoSettings.Keys.TokenAuth:
+                    return v.Length <= 256 && !Poisoned(c => AsciiAlnum(c) || "-._~".IndexOf(c) >= 0);
+                case MatomoSettings.Keys.DeliveryFolder:
+                    return v.Contains("..") || v.Contains("\0") ? false : (bool?)null;
+                case MatomoSettings.Keys.DeliveryMaxMegabytes:
+                    return Poisoned(c => c >= '0' && c <= '9') ? false : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int mb) ? mb >= 1 && mb <= 100000 : (bool?)false;
+                case MatomoSettings.Keys.DeliveryRawDataDays:
+                    return Poisoned(c => c >= '0' && c <= '9') ? false : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int days) ? days >= 1 && days <= 36500 : (bool?)false;
                 // The page API's keys.
                 case MatomoSettings.Keys.ExcludedRoles:
                     return v.Split(',').Select(role => role.Trim()).All(role => role.Length > 0 && !role.Any(char.IsControl));
@@ -144,6 +157,12 @@ namespace Matomo.Mvc5.Tests.Hostile
                 case MatomoSettings.Keys.ProxyTokenAuth: return Gen.Elements("0123456789abcdef0123456789abcdef", "a", "A-b.c_d~e");
                 case MatomoSettings.Keys.ProxyTimeoutSeconds: return Gen.Choose(1, 300).Select(i => i.ToString(CultureInfo.InvariantCulture));
                 case MatomoSettings.Keys.ProxyScriptMaxAgeSeconds: return Gen.Choose(60, 31536000).Select(i => i.ToString(CultureInfo.InvariantCulture));
+                case MatomoSettings.Keys.ProxyDelivery: return Gen.Elements("queued", "DIRECT", " direct ");
+                case MatomoSettings.Keys.DeliveryUpstream: return Gen.Elements("http://matomo.internal:8080/matomo/", "https://10.0.0.5", "http://[::1]:81/m");
+                case MatomoSettings.Keys.TokenAuth: return Gen.Elements("0123456789abcdef0123456789abcdef", "a", "A-b.c_d~e");
+                case MatomoSettings.Keys.DeliveryFolder: return Gen.Elements("~/App_Data/matomo-outbox", "/var/spool/matomo", "~/x");
+                case MatomoSettings.Keys.DeliveryMaxMegabytes: return Gen.Choose(1, 100000).Select(i => i.ToString(CultureInfo.InvariantCulture));
+                case MatomoSettings.Keys.DeliveryRawDataDays: return Gen.Choose(1, 36500).Select(i => i.ToString(CultureInfo.InvariantCulture));
                 case MatomoSettings.Keys.ExcludedRoles: return Gen.Elements("Administrators", "Admins, Content Editors", " staff ;x ");
                 case MatomoSettings.Keys.ExcludedPaths: return Gen.Elements("~/admin", "~/admin/, ~/internal/reports", "~/", "~/a;~/b");
                 case MatomoSettings.Keys.CookieDomain: return Gen.Elements("*.example.com", ".example.com", "example.com", "a_b.example");
