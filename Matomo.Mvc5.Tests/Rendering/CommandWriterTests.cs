@@ -7,7 +7,7 @@ using Jint.Native;
 using Matomo.Mvc5.Rendering;
 using NUnit.Framework;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Rendering
 {
     /// <summary>
     /// The one writer of tracker commands, directly: the text of each kind of argument, and what a JavaScript engine

@@ -5,7 +5,7 @@ using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
 using static Matomo.Mvc5.Configuration.MatomoSettings;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Rendering
 {
     /// <summary>With the tracker proxy on, the snippet and the noscript image point at the site's own proxy path.</summary>
     public class ProxySnippetTests

@@ -3,7 +3,7 @@ using System.Threading;
 using Matomo.Mvc5.Rendering;
 using NUnit.Framework;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Rendering
 {
     /// <summary>
     /// The per-thread buffer ViewData's entries are encoded into: each part comes out where the snippet puts it, a new

@@ -5,7 +5,7 @@ using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
 using static Matomo.Mvc5.Configuration.MatomoSettings;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Web
 {
     /// <summary>
     /// django-analytical's tests/unit/test_tag_matomo.py, case by case, translated to this API (MATOMO_DOMAIN_PATH =

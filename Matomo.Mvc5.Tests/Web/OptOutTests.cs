@@ -14,7 +14,7 @@ using Moq;
 using NUnit.Framework;
 using static Matomo.Mvc5.Configuration.MatomoSettings;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Web
 {
     /// <summary>
     /// <c>Html.MatomoOptOut()</c>: its markup (AngleSharp) and its script run by Jint against a small DOM built from that

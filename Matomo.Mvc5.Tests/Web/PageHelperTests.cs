@@ -13,7 +13,7 @@ using Moq;
 using NUnit.Framework;
 using static Matomo.Mvc5.Configuration.MatomoSettings;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Web
 {
     /// <summary>
     /// The page API in the System.Web/MVC layer: one page per request through HttpContext, Html.Matomo() rendering it

@@ -13,7 +13,7 @@ using Moq;
 using NUnit.Framework;
 using static Matomo.Mvc5.Configuration.MatomoSettings;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Web
 {
     /// <summary>MatomoModule hands requests under the proxy path to the proxy handler; the handler writes real System.Web responses.</summary>
     public class ProxyModuleTests

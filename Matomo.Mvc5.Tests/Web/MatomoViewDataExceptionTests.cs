@@ -1,10 +1,10 @@
 using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Web
 {
     /// <summary>The exceptions keep what they name through serialization (remoting, AppDomain boundaries, caches).</summary>
-    public class ViewDataExceptionTests
+    public class MatomoViewDataExceptionTests
     {
         [Test]
         public void MatomoViewDataException_keeps_its_entry_and_message()

@@ -5,9 +5,9 @@ using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
 using static Matomo.Mvc5.Configuration.MatomoSettings;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Rendering
 {
-    public class RendererTests
+    public class MatomoRendererTests
     {
         private static Snippet Render(MatomoSettings settings, MatomoPage page = null) =>
             Snippet.Parse(MatomoRenderer.Render(settings, page ?? new MatomoPage()));

@@ -11,10 +11,10 @@ using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
 using static Matomo.Mvc5.Configuration.MatomoSettings;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Web
 {
     /// <summary>MatomoModule on a real System.Web HttpContext, fed by a worker request as a host would.</summary>
-    public class ModuleTests
+    public class MatomoModuleTests
     {
         private sealed class WorkerRequest : SimpleWorkerRequest
         {

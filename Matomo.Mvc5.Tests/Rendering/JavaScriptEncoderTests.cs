@@ -5,9 +5,9 @@ using Jint;
 using Matomo.Mvc5.Rendering;
 using NUnit.Framework;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Rendering
 {
-    public class EncoderTests
+    public class JavaScriptEncoderTests
     {
         private static string Roundtrip(string literal) => new Engine().Evaluate(literal).AsString();
 

@@ -5,14 +5,14 @@ using Matomo.Mvc5.Rendering;
 using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Rendering
 {
     /// <summary>
     /// A command is immutable: its arguments cannot be changed after it was checked, neither through what
     /// <see cref="MatomoCommand.Arguments"/> hands out nor through the array it was made from; and no encoding error is
     /// ever dropped silently on the way to the page.
     /// </summary>
-    public class CommandTests
+    public class MatomoCommandTests
     {
         private static Snippet RenderWith(MatomoCommand command)
         {

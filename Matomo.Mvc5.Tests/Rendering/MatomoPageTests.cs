@@ -9,13 +9,13 @@ using Matomo.Mvc5.Tests.Support;
 using NUnit.Framework;
 using static Matomo.Mvc5.Configuration.MatomoSettings;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Rendering
 {
     /// <summary>
     /// The typed page API as the browser sees it: every method's command, run by Jint from the parsed HTML;
     /// the order on the page; validation at call time; culture-invariant numbers; exclusion.
     /// </summary>
-    public class PageApiTests
+    public class MatomoPageTests
     {
         private static readonly object[] PageView = { "trackPageView" };
 

@@ -13,14 +13,14 @@ using Moq;
 using NUnit.Framework;
 using Keys = Matomo.Mvc5.Configuration.MatomoSettings.Keys;
 
-namespace Matomo.Mvc5.Tests
+namespace Matomo.Mvc5.Tests.Web
 {
     /// <summary>
     /// in production (debug="false") analytics never takes a page down; it comments itself out, names the
     /// problem without values, and traces the full message. With debug="true" it throws, and says which key is unset.
     /// </summary>
     [NonParallelizable]
-    public class ProductionSafetyTests
+    public class MatomoFailureTests
     {
         private const string Secret = "TopSecretApiToken123";
         private FakeHttp _http;
