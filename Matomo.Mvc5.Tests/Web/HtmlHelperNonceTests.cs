@@ -14,21 +14,8 @@ using static Matomo.Mvc5.Configuration.MatomoSettings;
 namespace Matomo.Mvc5.Tests.Web
 {
     /// <summary>The CSP nonce the helper puts on its script: from the argument, or from <c>matomo:NonceItemKey</c>'s HttpContext.Items entry.</summary>
-    public class HtmlHelperNonceTests
+    public class HtmlHelperNonceTests : HelperRequest
     {
-        private FakeHttp _http;
-        private ViewDataDictionary _viewData;
-
-        [SetUp]
-        public void SetUp()
-        {
-            _http = new FakeHttp();
-            _viewData = new ViewDataDictionary();
-        }
-
-        private Snippet Render(MatomoSettings settings = null, string nonce = null) =>
-            Snippet.Parse(MatomoHtmlHelperExtensions.Render(_http.Build(), _viewData, settings ?? TestSettings.Basic(), nonce));
-
         [Test]
         public void Nonce_from_argument_or_from_the_items_key()
         {

@@ -14,21 +14,8 @@ using static Matomo.Mvc5.Configuration.MatomoSettings;
 namespace Matomo.Mvc5.Tests.Web
 {
     /// <summary>When the helper comments the snippet out: internal addresses (behind trusted proxies, never on a forged header), Do Not Track and Global Privacy Control.</summary>
-    public class HtmlHelperSuppressionTests
+    public class HtmlHelperSuppressionTests : HelperRequest
     {
-        private FakeHttp _http;
-        private ViewDataDictionary _viewData;
-
-        [SetUp]
-        public void SetUp()
-        {
-            _http = new FakeHttp();
-            _viewData = new ViewDataDictionary();
-        }
-
-        private Snippet Render(MatomoSettings settings = null, string nonce = null) =>
-            Snippet.Parse(MatomoHtmlHelperExtensions.Render(_http.Build(), _viewData, settings ?? TestSettings.Basic(), nonce));
-
         // django-analytical: test_render_internal_ip.
         [Test]
         public void Internal_client_gets_the_commented_out_snippet()

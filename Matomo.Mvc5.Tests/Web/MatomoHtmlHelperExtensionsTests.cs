@@ -14,21 +14,8 @@ using static Matomo.Mvc5.Configuration.MatomoSettings;
 namespace Matomo.Mvc5.Tests.Web
 {
     /// <summary><see cref="MatomoHtmlHelperExtensions"/>: <c>@Html.Matomo()</c> through a real HtmlHelper, and the identity it sends, against Moq'd HttpContextBase.</summary>
-    public class MatomoHtmlHelperExtensionsTests
+    public class MatomoHtmlHelperExtensionsTests : HelperRequest
     {
-        private FakeHttp _http;
-        private ViewDataDictionary _viewData;
-
-        [SetUp]
-        public void SetUp()
-        {
-            _http = new FakeHttp();
-            _viewData = new ViewDataDictionary();
-        }
-
-        private Snippet Render(MatomoSettings settings = null, string nonce = null) =>
-            Snippet.Parse(MatomoHtmlHelperExtensions.Render(_http.Build(), _viewData, settings ?? TestSettings.Basic(), nonce));
-
         [Test]
         public void Html_Matomo_renders_from_the_application_settings_through_a_real_HtmlHelper()
         {

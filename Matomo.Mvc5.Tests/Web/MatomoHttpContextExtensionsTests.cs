@@ -14,21 +14,8 @@ using static Matomo.Mvc5.Configuration.MatomoSettings;
 namespace Matomo.Mvc5.Tests.Web
 {
     /// <summary><see cref="MatomoHttpContextExtensions"/>: the request's client, resolved once and shared by the module, the helper and application code.</summary>
-    public class MatomoHttpContextExtensionsTests
+    public class MatomoHttpContextExtensionsTests : HelperRequest
     {
-        private FakeHttp _http;
-        private ViewDataDictionary _viewData;
-
-        [SetUp]
-        public void SetUp()
-        {
-            _http = new FakeHttp();
-            _viewData = new ViewDataDictionary();
-        }
-
-        private Snippet Render(MatomoSettings settings = null, string nonce = null) =>
-            Snippet.Parse(MatomoHtmlHelperExtensions.Render(_http.Build(), _viewData, settings ?? TestSettings.Basic(), nonce));
-
         [Test]
         public void The_modules_verdict_is_used_and_resolution_happens_once_per_request()
         {

@@ -14,21 +14,8 @@ using static Matomo.Mvc5.Configuration.MatomoSettings;
 namespace Matomo.Mvc5.Tests.Web
 {
     /// <summary><see cref="MatomoViewData"/>: the ViewData and ViewBag entries the helper reads, in every accepted shape, and malformed ones named.</summary>
-    public class MatomoViewDataTests
+    public class MatomoViewDataTests : HelperRequest
     {
-        private FakeHttp _http;
-        private ViewDataDictionary _viewData;
-
-        [SetUp]
-        public void SetUp()
-        {
-            _http = new FakeHttp();
-            _viewData = new ViewDataDictionary();
-        }
-
-        private Snippet Render(MatomoSettings settings = null, string nonce = null) =>
-            Snippet.Parse(MatomoHtmlHelperExtensions.Render(_http.Build(), _viewData, settings ?? TestSettings.Basic(), nonce));
-
         // django-analytical: test_tag_with_custom_variables / default scope.
         [Test]
         public void Custom_variables_from_ViewBag_tuples_with_default_scope()
