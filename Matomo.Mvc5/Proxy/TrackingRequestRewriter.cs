@@ -26,7 +26,7 @@ namespace Matomo.Mvc5.Proxy
         {
             /// <summary>The query string to send, without <c>?</c>.</summary>
             public string Query;
-            /// <summary>The body to send, or null for none.</summary>
+            /// <summary>The body to send, or null for none: a bulk body, or a form body (the request's own pairs, then the proxy's cip and token_auth); with a body the request goes as a POST.</summary>
             public string Body;
             /// <summary>Whether the body is a bulk request (JSON).</summary>
             public bool IsBulk;
