@@ -169,8 +169,8 @@ load_proxy() {
         for (m = 1; m <= 2; m++) {
           pp = median(p50[modes[m] " P"]); ff = median(p50[modes[m] " F"]); qq = median(p99[modes[m] " P"]); gg = median(p99[modes[m] " F"])
           label = m == 1 ? "one connection" : connections " connections"
-          printf "| Through the proxy against the floor, %s, p50: P / F | %.2f / %.2f ms (%+.1f %%) | within 10 %% | %s |\n", label, pp, ff, ff > 0 ? 100 * (pp - ff) / ff : 0, pp <= 1.1 * ff ? "met" : "**MISSED**"
-          printf "| Through the proxy against the floor, %s, p99: P / F | %.2f / %.2f ms (%+.1f %%) | within 10 %% | %s |\n", label, qq, gg, gg > 0 ? 100 * (qq - gg) / gg : 0, qq <= 1.1 * gg ? "met" : "**MISSED**"
+          printf "| Through the proxy against the floor, %s, p50: P / F | %.2f / %.2f ms (%+.1f %%) | within 10 %% | %s |\n", label, pp, ff, (ff > 0 ? 100 * (pp - ff) / ff : 0), (pp <= 1.1 * ff ? "met" : "**MISSED**")
+          printf "| Through the proxy against the floor, %s, p99: P / F | %.2f / %.2f ms (%+.1f %%) | within 10 %% | %s |\n", label, qq, gg, (gg > 0 ? 100 * (qq - gg) / gg : 0), (qq <= 1.1 * gg ? "met" : "**MISSED**")
         }
         printf "| Non-2xx responses + socket errors, all runs | %d | 0 | %s |\n", errors, errors == 0 ? "met" : "**MISSED**"
         printf "| Proxied hits that did not reach Matomo | %d | 0 | %s |\n", undelivered, undelivered == 0 ? "met" : "**MISSED**"
