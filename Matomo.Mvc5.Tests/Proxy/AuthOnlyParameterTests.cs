@@ -165,8 +165,9 @@ namespace Matomo.Mvc5.Tests.Proxy
         /// reads an authentication-only parameter from, a hit Matomo reads without the proxy's token, or with a cip
         /// other than the visitor's or a cdt other than the outbox's; and the hits Matomo read.
         /// </summary>
-        private (List<string> Breaches, List<MatomoRead> Reads, List<string> Queued) Queued(IEnumerable<(string Case, ProxyRequest Request)> cases)
+        private (List<string> Breaches, List<MatomoRead> Reads, List<string> Queued, long Retried) Queued(IEnumerable<(string Case, ProxyRequest Request)> cases)
         {
+            long retried;
             var breaches = new List<string>();
             var queued = new List<(string Case, string Hit)>();
             int before = _php.Count;
@@ -199,7 +200,8 @@ namespace Matomo.Mvc5.Tests.Proxy
                 var clock = Stopwatch.StartNew();
                 while (outbox.Status.Delivered < queued.Count && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(50);
                 Assert.That(outbox.Status.Delivered, Is.EqualTo(queued.Count), "the outbox delivered every queued hit to PHP");
-                TestContext.Progress.WriteLine("outbox: retried {0}, last error {1}", outbox.Status.Retried, outbox.Status.LastError);
+                retried = outbox.Status.Retried;
+                TestContext.Progress.WriteLine("outbox: retried {0}, last error {1}", retried, outbox.Status.LastError);
             }
             long ended = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
@@ -227,18 +229,29 @@ namespace Matomo.Mvc5.Tests.Proxy
                 }
                 if (!read.Overrides.Contains("cdt")) breaches.Add("a hit read without the outbox's cdt");
             }
-            return (breaches, reads, queued.Select(q => q.Hit).ToList());
+            return (breaches, reads, queued.Select(q => q.Hit).ToList(), retried);
+        }
+
+        /// <summary>
+        /// Every queued hit reached PHP; more than once only after a retry (a batch whose answer was lost: PHP's
+        /// built-in server now and then breaks the connection after it recorded a batch, an IOException to the
+        /// outbox, which then sends the batch again, as documented). Every read was judged for breaches all the same.
+        /// </summary>
+        private static void AssertDelivered(int reads, int queued, long retried)
+        {
+            if (retried == 0) Assert.That(reads, Is.EqualTo(queued), "every queued hit reached Matomo once");
+            else Assert.That(reads, Is.GreaterThanOrEqualTo(queued), "every queued hit reached Matomo (a retried batch may come twice)");
         }
 
         [Test]
         public void Queued_no_spelling_of_an_authentication_only_parameter_reaches_matomo_on_any_path()
         {
             var cases = RuleCases().Concat(GeneratedCases(21, 300)).ToList();
-            var (breaches, reads, queued) = Queued(cases);
+            var (breaches, reads, queued, retried) = Queued(cases);
             TestContext.Progress.WriteLine("queued: {0} requests from PHP's naming rules, {1} hits queued, {2} read by PHP from the outbox's bulk requests: {3} breaches",
                 cases.Count, queued.Count, reads.Count, breaches.Count);
             Assert.That(breaches, Is.Empty);
-            Assert.That(reads.Count, Is.EqualTo(queued.Count), "every queued hit reached Matomo once");
+            AssertDelivered(reads.Count, queued.Count, retried);
             int bulk = cases.Count(c => c.Case.Contains("in the bulk"));
             Assert.That(queued.Count, Is.EqualTo(cases.Count + bulk), "one hit per request, two per bulk request: none lost to the cleaning");
         }
@@ -247,9 +260,10 @@ namespace Matomo.Mvc5.Tests.Proxy
         public void Queued_ordinary_requests_keep_their_parameters_and_get_the_visitors_address()
         {
             var cases = Paths.Select(p => (p.Name, p.Make("action_name=Caf%C3%A9+%2B+cdt.country"))).ToList();
-            var (breaches, reads, queued) = Queued(cases);
+            var (breaches, reads, queued, retried) = Queued(cases);
             Assert.That(breaches, Is.Empty);
-            Assert.That(reads.Count, Is.EqualTo(7), "one hit per request, two per bulk request");
+            Assert.That(queued.Count, Is.EqualTo(7), "one hit per request, two per bulk request");
+            AssertDelivered(reads.Count, queued.Count, retried);
             Assert.That(queued.Where(q => q.Contains("action_name")).Count(q => q.Contains("action_name=Caf%C3%A9+%2B+cdt.country")), Is.EqualTo(4),
                 "the pair passes as it came (its name and value decoded and encoded again from a bulk object)");
             Assert.That(queued, Has.Some.Contains("action_name=Caf%C3%A9%20%2B%20cdt.country"));
