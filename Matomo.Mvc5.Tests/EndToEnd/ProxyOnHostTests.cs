@@ -19,6 +19,8 @@ namespace Matomo.Mvc5.Tests.EndToEnd
     /// fixture runs itself (a process of its own on a port of its own, as an internal Matomo would be), so that it can
     /// stop it, start it again on the same port, or make it hang: the site's cookies never reach Matomo; the cached
     /// script is served while Matomo is down; 200 tracking requests hanging on Matomo leave the site's pages answering.
+    /// In <c>direct</c> mode (<c>matomo:ProxyDelivery</c>), which forwards each request and passes Matomo's answer on;
+    /// what fails there goes to the outbox. Queued mode on a host: <see cref="QueuedProxyOnHostTests"/>.
     /// </summary>
     [TestFixture, NonParallelizable, Category("EndToEnd")]
     public class ProxyOnHostTests
@@ -53,6 +55,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                 ["matomo:ProxyUpstream"] = "http://" + matomo,
                 ["matomo:ProxyTokenAuth"] = Token,
                 ["matomo:ProxyTimeoutSeconds"] = ((int)ProxyTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+                ["matomo:ProxyDelivery"] = "direct",
                 ["sample:StandinUrl"] = standinUrl,
             }, "--no-standin");
             _host.WaitUntilReady(TimeSpan.FromMinutes(3));
@@ -197,9 +200,16 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             // Up again on the same port: tracking reaches it again.
             MatomoUp();
             Assert.That(Http.Get(_host.Url("/insights/matomo.php?idsite=42&rec=1&send_image=0&action_name=back"), out _), Is.EqualTo(HttpStatusCode.NoContent));
-            List<Received> hits = _standin.All().Where(r => r.Kind == "hit").ToList();
-            Assert.That(hits.Select(r => r.Parameters["action_name"]), Is.EqualTo(new[] { "back" }));
+            List<Received> hits = _standin.All().Where(r => r.Kind == "hit" && r.Requests == null).ToList();
+            Assert.That(hits.Select(r => r.Parameters["action_name"]), Is.EqualTo(new[] { "back" }), "forwarded: the one request since Matomo is up");
             Assert.That(hits[0].Verdicts.Select(v => v.ToString()), Is.EqualTo(new[] { "tracked" }), "with the proxy's cip and token, as Matomo takes them");
+            Assert.That(hits[0].Target, Does.Not.Contain("token_auth"), "the token in the form body, not in the URL");
+            // The request that failed while Matomo was down was handed to the outbox, which delivers it now.
+            IReadOnlyList<Received> all = _standin.WaitFor("the outbox's delivery of the hit that failed", TrackingTimeout + TimeSpan.FromSeconds(60),
+                received => received.Any(r => r.Requests != null && r.Requests.Any(e => e.TryGetValue("action_name", out string a) && a == "down")));
+            Received bulk = all.First(r => r.Requests != null && r.Requests.Any(e => e.TryGetValue("action_name", out string a) && a == "down"));
+            int index = bulk.Requests.FindIndex(e => e.TryGetValue("action_name", out string a) && a == "down");
+            Assert.That(bulk.Verdicts[index].ToString(), Is.EqualTo("tracked"));
         }
 
         private static HttpStatusCode Conditional(string url, string etag)
@@ -237,8 +247,8 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                 // Once each one either waits on Matomo (the stand-in records a request as it arrives, then hangs) or was
                 // answered at once (beyond the proxy's limit of requests waiting on Matomo) ...
                 IReadOnlyList<Received> atMatomo = _standin.WaitFor("every tracking request answered or hanging at Matomo", ProxyTimeout,
-                        all => tracking.Count(t => t.IsCompleted) + all.Count(r => r.Kind == "hit") >= trackingRequests)
-                    .Where(r => r.Kind == "hit").ToList();
+                        all => tracking.Count(t => t.IsCompleted) + all.Count(r => r.Kind == "hit" && r.Requests == null) >= trackingRequests)
+                    .Where(r => r.Kind == "hit" && r.Requests == null).ToList(); // the outbox's bulk requests (what was not forwarded) aside
                 bool[] atOnce = tracking.Select(t => t.IsCompleted).ToArray();
                 int answeredAtOnce = atOnce.Count(done => done);
                 // ... the site's pages, while those at Matomo still wait.
@@ -270,7 +280,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             }
         }
 
-        private static async Task<(HttpStatusCode, TimeSpan)> TimedAsync(HttpClient client, string url)
+        internal static async Task<(HttpStatusCode, TimeSpan)> TimedAsync(HttpClient client, string url)
         {
             var clock = Stopwatch.StartNew();
             using (HttpResponseMessage response = await client.GetAsync(url).ConfigureAwait(false))
@@ -280,7 +290,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             }
         }
 
-        private sealed class PageSample
+        internal sealed class PageSample
         {
             public List<HttpStatusCode> Statuses = new List<HttpStatusCode>();
             public List<double> Milliseconds = new List<double>();
@@ -296,7 +306,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         }
 
         /// <summary>GETs <paramref name="url"/> <paramref name="count"/> times from <paramref name="clients"/> threads at once, each request on a new connection, timed.</summary>
-        private static PageSample Sample(string url, int count, int clients)
+        internal static PageSample Sample(string url, int count, int clients)
         {
             var sample = new PageSample();
             int next = 0;

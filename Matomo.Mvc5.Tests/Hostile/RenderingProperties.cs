@@ -106,7 +106,8 @@ namespace Matomo.Mvc5.Tests.Hostile
         {
             var scripts = new List<string>();
             if (site[Keys.SiteId] != null) scripts.Add(Home(site) + ScriptPath(site));
-            if (site[Keys.ContainerId] != null) scripts.Add(BaseUrl(site, site[Keys.DomainPath]) + "js/container_" + site[Keys.ContainerId] + ".js");
+            // Through the tracker proxy the container comes from its path too.
+            if (site[Keys.ContainerId] != null) scripts.Add(Home(site) + "js/container_" + site[Keys.ContainerId] + ".js");
             return scripts;
         }
 

@@ -21,12 +21,14 @@ namespace Matomo.Mvc5.Tests.Proxy
         public void TearDown() => _upstream.Dispose();
 
         [Test]
-        public void Get_is_forwarded_to_the_tracker_path_with_cip_and_token()
+        public void Get_is_forwarded_to_the_tracker_path_with_cip_and_token_in_a_form_body()
         {
             ProxyResponse r = NewProxy(_upstream.Url).Run(Get("matomo.php", "idsite=4&rec=1&action_name=Home"));
             Assert.That(r.Status, Is.EqualTo(200));
             UpstreamRequest up = _upstream.Single();
-            Assert.That(up.Method, Is.EqualTo("GET"));
+            Assert.That(up.Method, Is.EqualTo("POST"), "the token goes in a body, never in a URL Matomo's web server logs");
+            Assert.That(up.Query, Is.EqualTo("idsite=4&rec=1&action_name=Home"), "the browser's query as it came, nothing added");
+            Assert.That(up.Header("Content-Type"), Does.StartWith("application/x-www-form-urlencoded"), "a body PHP reads into $_POST");
             Assert.That(up.Path, Is.EqualTo("/matomo/matomo.php"));
             Assert.That(up.Parameters["idsite"], Is.EqualTo("4"));
             Assert.That(up.Parameters["action_name"], Is.EqualTo("Home"));
@@ -57,7 +59,8 @@ namespace Matomo.Mvc5.Tests.Proxy
             Assert.That(r.Status, Is.EqualTo(200));
             UpstreamRequest up = _upstream.Single();
             Assert.That(up.Method, Is.EqualTo("POST"));
-            Assert.That(up.Body, Is.EqualTo("idsite=4&rec=1&send_image=0"));
+            Assert.That(up.Body, Is.EqualTo("idsite=4&rec=1&send_image=0&cip=198.51.100.7&token_auth=s3cret-t0ken%2Fwith%2Bchars"));
+            Assert.That(up.Query, Is.Empty);
             Assert.That(up.Header("Content-Type"), Does.StartWith("application/x-www-form-urlencoded"));
             Assert.That(up.Parameters["cip"], Is.EqualTo(Client));
         }
@@ -253,7 +256,7 @@ namespace Matomo.Mvc5.Tests.Proxy
             string body = "idsite=4&rec=1&x=" + new string('x', 1000);
             ProxyResponse r = NewProxy(_upstream.Url, o => o.MaxRequestBodyBytes = Encoding.UTF8.GetByteCount(body)).Run(Post("matomo.php", "", body));
             Assert.That(r.Status, Is.EqualTo(200));
-            Assert.That(_upstream.Single().Body, Is.EqualTo(body));
+            Assert.That(_upstream.Single().Body, Is.EqualTo(body + "&cip=198.51.100.7&token_auth=s3cret-t0ken%2Fwith%2Bchars"));
         }
 
         [Test]

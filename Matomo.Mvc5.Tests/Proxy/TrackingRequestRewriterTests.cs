@@ -19,22 +19,30 @@ namespace Matomo.Mvc5.Tests.Proxy
 
         private static IDictionary<string, string> Params(string form) => UpstreamRequest.Decode(form ?? "");
 
+        /// <summary>What Matomo reads from a rewritten single request: <c>$_GET + $_POST</c>, the query winning.</summary>
+        private static IDictionary<string, string> Read(TrackingRequestRewriter.Result r)
+        {
+            var read = new Dictionary<string, string>(Params(r.Body));
+            foreach (var p in Params(r.Query)) read[p.Key] = p.Value;
+            return read;
+        }
+
         [Test] // test_get_request_is_proxied (the ordinary case)
         public void Plain_get_gets_cip_and_token_and_keeps_its_parameters()
         {
             var r = Rewrite("idsite=1&rec=1&url=https%3A%2F%2Fsite.example%2Fa%3Fb%3Dc");
-            var p = Params(r.Query);
+            var p = Read(r);
             Assert.That(p["cip"], Is.EqualTo(Ip));
             Assert.That(p["token_auth"], Is.EqualTo(Token));
             Assert.That(p["url"], Is.EqualTo("https://site.example/a?b=c"));
-            Assert.That(r.Query, Does.StartWith("idsite=1&rec=1&url=https%3A%2F%2Fsite.example%2Fa%3Fb%3Dc&"), "the client's pairs pass byte for byte");
-            Assert.That(r.Body, Is.Null);
+            Assert.That(r.Query, Is.EqualTo("idsite=1&rec=1&url=https%3A%2F%2Fsite.example%2Fa%3Fb%3Dc"), "the client's pairs pass byte for byte, and nothing else is in the URL");
+            Assert.That(r.Body, Is.EqualTo("cip=198.51.100.7&token_auth=proxy-token"), "the token and cip go in a form body, never in a URL Matomo's web server logs");
         }
 
         [Test] // test_get_request_with_client_cip_is_not_overridden_and_gets_no_token
         public void Client_cip_is_kept_and_gets_no_token()
         {
-            var p = Params(Rewrite("idsite=1&rec=1&cip=203.0.113.9").Query);
+            var p = Read(Rewrite("idsite=1&rec=1&cip=203.0.113.9"));
             Assert.That(p["cip"], Is.EqualTo("203.0.113.9"));
             Assert.That(p.ContainsKey("token_auth"), Is.False);
         }
@@ -42,7 +50,7 @@ namespace Matomo.Mvc5.Tests.Proxy
         [Test] // test_get_request_with_cdo_without_token_gets_cip_but_no_token (and the other override parameters)
         public void Override_parameters_without_token_get_cip_but_no_token([Values("cdt", "cdo", "country", "region", "city", "lat", "long")] string name)
         {
-            var p = Params(Rewrite("idsite=1&rec=1&" + name + "=x").Query);
+            var p = Read(Rewrite("idsite=1&rec=1&" + name + "=x"));
             Assert.That(p["cip"], Is.EqualTo(Ip));
             Assert.That(p.ContainsKey("token_auth"), Is.False);
             Assert.That(p[name], Is.EqualTo("x"));
@@ -50,16 +58,16 @@ namespace Matomo.Mvc5.Tests.Proxy
 
         [Test] // an override parameter given as an array counts too (key presence, whatever the type)
         public void Array_override_parameter_counts() =>
-            Assert.That(Params(Rewrite("idsite=1&country[]=fr").Query).ContainsKey("token_auth"), Is.False);
+            Assert.That(Read(Rewrite("idsite=1&country[]=fr")).ContainsKey("token_auth"), Is.False);
 
         [Test] // test_post_requests_with_client_token_auth_keep_params_and_get_no_proxy_token
         public void Client_token_is_kept_and_ours_is_not_added()
         {
             var r = Rewrite("idsite=1&rec=1&token_auth=theirs");
-            var p = Params(r.Query);
+            var p = Read(r);
             Assert.That(p["token_auth"], Is.EqualTo("theirs"));
             Assert.That(p["cip"], Is.EqualTo(Ip), "the visitor address still goes, for the client's token to authorize");
-            Assert.That(r.Query, Does.Not.Contain(Token));
+            Assert.That(r.Query + r.Body, Does.Not.Contain(Token));
         }
 
         [TestCase("token_auth=", TestName = "Empty token_auth alone is tracked with the proxy token")]
@@ -67,31 +75,45 @@ namespace Matomo.Mvc5.Tests.Proxy
         public void Empty_or_array_token_is_replaced_by_ours(string token)
         {
             var r = Rewrite("idsite=1&" + token);
-            Assert.That(Params(r.Query)["token_auth"], Is.EqualTo(Token));
-            Assert.That(r.Query, Does.Not.Contain("token_auth%5B").And.Not.Contain("token_auth[").And.Not.Contain("token_auth=&"));
+            Assert.That(Read(r)["token_auth"], Is.EqualTo(Token));
+            Assert.That(r.Query, Is.EqualTo("idsite=1"), "the client's empty or array token would win over ours in the query: it goes");
         }
 
         [TestCase("token_auth=&cdo=1", TestName = "Empty token_auth with an override gets no proxy token")]
         [TestCase("token_auth[]=x&cdo=1", TestName = "Array token_auth with an override gets no proxy token")]
-        public void Empty_or_array_token_with_override_gets_no_token(string query) =>
-            Assert.That(Rewrite("idsite=1&" + query).Query, Does.Not.Contain(Token));
+        public void Empty_or_array_token_with_override_gets_no_token(string query)
+        {
+            var r = Rewrite("idsite=1&" + query);
+            Assert.That(r.Query + r.Body, Does.Not.Contain(Token));
+        }
 
         [TestCase("cip=", TestName = "Empty client cip is replaced by the visitor address")]
         [TestCase("cip[]=1.2.3.4", TestName = "Array client cip is replaced by the visitor address")]
         public void Empty_or_array_cip_is_replaced(string cip)
         {
             var r = Rewrite("idsite=1&" + cip);
-            Assert.That(Params(r.Query)["cip"], Is.EqualTo(Ip));
-            Assert.That(Params(r.Query)["token_auth"], Is.EqualTo(Token));
-            Assert.That(r.Query, Does.Not.Contain("cip[").And.Not.Contain("cip="+ "&"));
+            Assert.That(Read(r)["cip"], Is.EqualTo(Ip));
+            Assert.That(Read(r)["token_auth"], Is.EqualTo(Token));
+            Assert.That(r.Query, Is.EqualTo("idsite=1"), "the client's empty or array cip would win over ours in the query: it goes");
         }
 
         [Test] // test_empty_query_cip_wins_over_a_body_cip_and_is_replaced
         public void Empty_query_cip_wins_over_a_body_cip_and_both_are_replaced()
         {
             var r = Rewrite("idsite=1&cip=", "rec=1&cip=203.0.113.9");
-            Assert.That(Params(r.Query)["cip"], Is.EqualTo(Ip));
-            Assert.That(Params(r.Body).ContainsKey("cip"), Is.False, "Matomo never read the body's cip: it must not come back");
+            Assert.That(Read(r)["cip"], Is.EqualTo(Ip));
+            Assert.That(Params(r.Query).ContainsKey("cip"), Is.False, "the query's empty cip would win over ours");
+            Assert.That(r.Body, Is.EqualTo("rec=1&cip=198.51.100.7"), "Matomo never read the body's cip: it must not come back (nor the token, for a request that sent one)");
+        }
+
+        [Test]
+        public void A_semicolon_part_naming_an_added_parameter_leaves_the_query_whole()
+        {
+            // With arg_separator.input "&;" PHP reads x=1;token_auth= as x and an empty token_auth, which would win
+            // over the body's: the pair goes whole, so that what the proxy adds is what Matomo reads.
+            var r = Rewrite("idsite=1&x=1;token_auth=&y=2;cip=");
+            Assert.That(r.Query, Is.EqualTo("idsite=1"));
+            Assert.That(r.Body, Is.EqualTo("cip=198.51.100.7&token_auth=proxy-token"));
         }
 
         [Test] // test_post_form_with_client_cip_is_not_overridden_and_gets_no_token
@@ -104,12 +126,11 @@ namespace Matomo.Mvc5.Tests.Proxy
         }
 
         [Test] // test_post_requests_are_proxied_correctly / test_post_requests_forward_body_rebuilt_from_parsed_post
-        public void Post_form_keeps_its_body_and_gets_cip_and_token_in_the_query()
+        public void Post_form_keeps_its_body_and_gets_cip_and_token_after_it()
         {
             var r = Rewrite("", "idsite=1&rec=1&action_name=Caf%C3%A9+au+lait&send_image=0");
-            Assert.That(r.Body, Is.EqualTo("idsite=1&rec=1&action_name=Caf%C3%A9+au+lait&send_image=0"));
-            Assert.That(Params(r.Query)["cip"], Is.EqualTo(Ip));
-            Assert.That(Params(r.Query)["token_auth"], Is.EqualTo(Token));
+            Assert.That(r.Body, Is.EqualTo("idsite=1&rec=1&action_name=Caf%C3%A9+au+lait&send_image=0&cip=198.51.100.7&token_auth=proxy-token"));
+            Assert.That(r.Query, Is.Empty);
         }
 
         [Test] // test_post_requests_without_client_token_get_no_proxy_token_and_params_are_kept
@@ -199,7 +220,7 @@ namespace Matomo.Mvc5.Tests.Proxy
         {
             var r = Rewrite("", "\"requests\"=1&idsite=1");
             Assert.That(r.IsBulk, Is.False);
-            Assert.That(Params(r.Query)["cip"], Is.EqualTo(Ip));
+            Assert.That(Read(r)["cip"], Is.EqualTo(Ip));
         }
 
         [Test] // test_visitor_ip_removal_leaves_bulk_entry_without_query_unchanged

@@ -38,6 +38,34 @@ namespace Matomo.Mvc5.Tests.Rendering
         }
 
         [Test]
+        public void The_tag_manager_container_loads_through_the_proxy_too()
+        {
+            MatomoSettings settings = TestSettings.Create((Keys.DomainPath, "matomo.internal.example"), (Keys.SiteId, "4"),
+                (Keys.ContainerId, "aBcD1234"), (Keys.ProxyPath, "insights"));
+            Snippet s = Snippet.Parse(MatomoRenderer.Render(settings, new MatomoPage()));
+            Assert.That(s.InsertedScripts.Select(x => x.Src), Is.EqualTo(new[] { "/insights/matomo.js", "/insights/js/container_aBcD1234.js" }));
+            Assert.That(s.TagManagerEvents, Is.EqualTo(new[] { "mtm.Start" }));
+            Assert.That(s.Html, Does.Not.Contain("matomo.internal"));
+        }
+
+        [Test]
+        public void Without_the_proxy_the_container_loads_from_matomo_as_before()
+        {
+            MatomoSettings settings = TestSettings.Create((Keys.DomainPath, "matomo.example.com"), (Keys.ContainerId, "aBcD1234"));
+            Snippet s = Snippet.Parse(MatomoRenderer.Render(settings, new MatomoPage()));
+            Assert.That(s.InsertedScripts.Select(x => x.Src), Is.EqualTo(new[] { "//matomo.example.com/js/container_aBcD1234.js" }));
+        }
+
+        [Test]
+        public void A_container_alone_renders_through_the_proxy()
+        {
+            MatomoSettings settings = TestSettings.Create((Keys.ContainerId, "aBcD1234"), (Keys.ProxyPath, "insights"), (Keys.ProxyUpstream, "http://10.1.2.3/"));
+            Snippet s = Snippet.Parse(MatomoRenderer.Render(settings, new MatomoPage()));
+            Assert.That(s.InsertedScripts.Select(x => x.Src), Is.EqualTo(new[] { "/insights/js/container_aBcD1234.js" }));
+            Assert.That(s.Html, Does.Not.Contain("10.1.2.3"));
+        }
+
+        [Test]
         public void Proxy_without_site_id_renders_nothing() =>
             Assert.That(MatomoRenderer.Render(TestSettings.Create((Keys.ProxyPath, "insights"), (Keys.ProxyUpstream, "http://m/")), new MatomoPage()), Is.Empty);
     }

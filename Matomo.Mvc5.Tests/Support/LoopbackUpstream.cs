@@ -27,8 +27,24 @@ namespace Matomo.Mvc5.Tests.Support
         public string Header(string name) =>
             Headers.Where(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).FirstOrDefault();
 
-        /// <summary>The decoded query parameters (last one of a name wins).</summary>
-        public IDictionary<string, string> Parameters => Decode(Query);
+        /// <summary>
+        /// The decoded parameters as Matomo reads them, <c>$_GET + $_POST</c>: the query's, then a form body's
+        /// (<c>application/x-www-form-urlencoded</c>) for names the query lacks (last one of a name wins in each).
+        /// </summary>
+        public IDictionary<string, string> Parameters
+        {
+            get
+            {
+                IDictionary<string, string> read = QueryParameters;
+                if (Body == null || !(Header("Content-Type") ?? "").StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)) return read;
+                foreach (var p in Decode(Body))
+                    if (!read.ContainsKey(p.Key)) read[p.Key] = p.Value;
+                return read;
+            }
+        }
+
+        /// <summary>The decoded query parameters alone (last one of a name wins).</summary>
+        public IDictionary<string, string> QueryParameters => Decode(Query);
 
         public static IDictionary<string, string> Decode(string form)
         {

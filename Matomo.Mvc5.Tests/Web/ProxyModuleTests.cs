@@ -8,6 +8,7 @@ using System.Web;
 using System.Web.Hosting;
 using Matomo.Mvc5.Configuration;
 using Matomo.Mvc5.Proxy;
+using Matomo.Mvc5.Tests.Delivery;
 using Matomo.Mvc5.Tests.Support;
 using Moq;
 using NUnit.Framework;
@@ -98,19 +99,85 @@ namespace Matomo.Mvc5.Tests.Web
             public string Header(string name) => Headers.Where(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).FirstOrDefault();
         }
 
-        private static RecordingWorkerRequest Serve(MatomoSettings settings, string subPath, string query, params (string, string)[] headers) =>
+        private RecordingWorkerRequest Serve(MatomoSettings settings, string subPath, string query, params (string, string)[] headers) =>
             Serve(settings, subPath, query, null, headers);
 
-        private static RecordingWorkerRequest Serve(MatomoSettings settings, string subPath, string query, string body, params (string, string)[] headers)
+        private RecordingWorkerRequest Serve(MatomoSettings settings, string subPath, string query, string body, params (string, string)[] headers)
         {
             if (body != null) headers = headers.Concat(new[] { ("Content-Length", Encoding.UTF8.GetByteCount(body).ToString()), ("Content-Type", "application/x-www-form-urlencoded") }).ToArray();
             var worker = new RecordingWorkerRequest("insights/" + subPath, query, body == null ? "GET" : "POST", headers);
             if (body != null) worker.RequestBody = Encoding.UTF8.GetBytes(body);
             var context = new HttpContext(worker);
-            var handler = new TrackerProxyHandler(TrackerProxy.For(settings), settings, subPath);
+            var handler = viaModule ? (TrackerProxyHandler)Remapped("/insights/" + subPath, settings) : new TrackerProxyHandler(TrackerProxy.For(settings), settings, subPath);
             Task.Run(() => handler.ProcessRequestAsync(context)).GetAwaiter().GetResult();
             context.Response.Flush();
             return worker;
+        }
+
+        private bool viaModule;
+
+        /// <summary>Settings with the proxy in front of <paramref name="proxyUpstream"/> and the outbox delivering to <paramref name="matomo"/>.</summary>
+        private static MatomoSettings Delivering(string proxyUpstream, MatomoLikeUpstream matomo, TempFolder folder, params (string, string)[] more) =>
+            TestSettings.Basic(new[]
+            {
+                (Keys.ProxyPath, "insights"), (Keys.ProxyUpstream, proxyUpstream), (Keys.ProxyTokenAuth, Token),
+                (Keys.DeliveryUpstream, new Uri(matomo.Endpoint, "/").AbsoluteUri), (Keys.DeliveryFolder, folder.Path),
+            }.Concat(more).ToArray());
+
+        [Test]
+        public void Through_the_module_a_queued_hit_is_answered_at_once_and_delivered_by_the_outbox()
+        {
+            using (var matomo = new MatomoLikeUpstream())
+            using (var folder = new TempFolder())
+            {
+                viaModule = true;
+                try
+                {
+                    // Matomo's proxy upstream refuses connections: queued, it is never asked (the script's fetch aside).
+                    MatomoSettings settings = Delivering("http://127.0.0.1:9/", matomo, folder);
+                    long before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+                    RecordingWorkerRequest w = Serve(settings, "matomo.php", "idsite=4&rec=1&action_name=Home&cdt=946684800",
+                        ("X-Forwarded-For", "203.0.113.9"), ("User-Agent", "UA/1"));
+                    Assert.That(w.Status, Is.EqualTo(200));
+                    Assert.That(w.Header("Content-Type"), Does.StartWith("image/gif"));
+                    Assert.That(Wait.Until(() => matomo.TrackedHits().Count == 1, TimeSpan.FromSeconds(20)), Is.True, "delivered by the outbox");
+                    var hit = matomo.TrackedHits().Single();
+                    Assert.That(hit["action_name"], Is.EqualTo("Home"));
+                    Assert.That(hit["cip"], Is.EqualTo("203.0.113.9"), "the client a trusted proxy (127.0.0.1) forwarded");
+                    Assert.That(hit["ua"], Is.EqualTo("UA/1"));
+                    Assert.That(long.Parse(hit["cdt"]), Is.GreaterThanOrEqualTo(before), "the time of arrival, not the browser's cdt");
+                    Assert.That(matomo.Received.Single().Target, Does.Not.Contain("token_auth"));
+                    Assert.That(MatomoLikeUpstream.Parse(matomo.Received.Single().Body).Token, Is.EqualTo(Token));
+                }
+                finally
+                {
+                    MatomoDelivery.Outbox?.Stop(TimeSpan.FromSeconds(1));
+                    viaModule = false;
+                }
+            }
+        }
+
+        [Test]
+        public void Through_the_module_in_direct_mode_a_hit_matomo_refuses_to_take_is_delivered_by_the_outbox()
+        {
+            using (var matomo = new MatomoLikeUpstream())
+            using (var folder = new TempFolder())
+            {
+                viaModule = true;
+                try
+                {
+                    MatomoSettings settings = Delivering("http://127.0.0.1:9/", matomo, folder, (Keys.ProxyDelivery, "direct"));
+                    RecordingWorkerRequest w = Serve(settings, "matomo.php", "idsite=4&rec=1&action_name=Lost&send_image=0");
+                    Assert.That(w.Status, Is.EqualTo(204), "the harmless answer");
+                    Assert.That(Wait.Until(() => matomo.TrackedHits().Count == 1, TimeSpan.FromSeconds(20)), Is.True, "handed to the outbox instead of dropped");
+                    Assert.That(matomo.TrackedHits().Single()["action_name"], Is.EqualTo("Lost"));
+                }
+                finally
+                {
+                    MatomoDelivery.Outbox?.Stop(TimeSpan.FromSeconds(1));
+                    viaModule = false;
+                }
+            }
         }
 
         private static string[] Directives(string cacheControl) =>

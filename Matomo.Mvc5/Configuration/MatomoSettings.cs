@@ -81,10 +81,9 @@ namespace Matomo.Mvc5.Configuration
         public int? SiteId { get; }
 
         /// <summary>
-        /// Whether anything is rendered: a domain path and a site id or Tag Manager container, or the tracker proxy
-        /// and a site id.
+        /// Whether anything is rendered: a domain path or the tracker proxy, and a site id or Tag Manager container.
         /// </summary>
-        public bool IsEnabled => DomainPath != null && (SiteId != null || ContainerId != null) || Proxy != null && SiteId != null;
+        public bool IsEnabled => (DomainPath != null || Proxy != null) && (SiteId != null || ContainerId != null);
 
         /// <summary>The tracker proxy (<c>matomo:Proxy*</c>), or <c>null</c> when <c>matomo:ProxyPath</c> is unset.</summary>
         public MatomoProxySettings Proxy { get; }

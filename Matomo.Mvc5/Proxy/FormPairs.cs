@@ -77,6 +77,45 @@ namespace Matomo.Mvc5.Proxy
 
         public void Remove(string name) => _pairs.RemoveAll(p => p.Name == name);
 
+        /// <summary>
+        /// Removes every pair that names one of <paramref name="names"/> as PHP registers it, also as one of its
+        /// <c>;</c>-separated parts (a PHP reading <c>arg_separator.input = "&amp;;"</c>): such a pair goes whole.
+        /// </summary>
+        public void RemoveAnySpelling(ICollection<string> names) => _pairs.RemoveAll(p => NamesAny(p, names));
+
+        /// <summary>Every name a pair registers: its own, and those of its <c>;</c>-separated parts.</summary>
+        private static bool NamesAny(Pair p, ICollection<string> names)
+        {
+            if (names.Contains(p.Name)) return true;
+            if (p.Raw.IndexOf(';') < 0) return false;
+            foreach (Pair part in Parse(p.Raw, AnySeparator)._pairs)
+                if (names.Contains(part.Name)) return true;
+            return false;
+        }
+
+        /// <summary>Every name PHP registers for these pairs, with either separator setting.</summary>
+        public HashSet<string> AllNames()
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (Pair p in _pairs)
+            {
+                names.Add(p.Name);
+                if (p.Raw.IndexOf(';') < 0) continue;
+                foreach (Pair part in Parse(p.Raw, AnySeparator)._pairs) names.Add(part.Name);
+            }
+            return names;
+        }
+
+        /// <summary>
+        /// Appends the pairs of <paramref name="other"/> that name none of <paramref name="taken"/> (under either
+        /// separator setting): PHP's <c>$_GET + $_POST</c>, in which a name the first has keeps its value.
+        /// </summary>
+        public void AddMissing(FormPairs other, ICollection<string> taken)
+        {
+            foreach (Pair p in other._pairs)
+                if (!NamesAny(p, taken)) _pairs.Add(p);
+        }
+
         public void Add(string name, string value) =>
             _pairs.Add(new Pair { Raw = Encode(name) + "=" + Encode(value), Name = name, Value = value });
 

@@ -9,5 +9,7 @@ namespace Matomo.Mvc5.Proxy
         Script,
         /// <summary>The tracking endpoint (<c>matomo.php</c>, or the legacy <c>piwik.php</c>).</summary>
         Tracking,
+        /// <summary>A Tag Manager container, <c>js/container_ID.js</c> (8 letters or digits): served only when it is the configured one.</summary>
+        Container,
     }
 }

@@ -4,7 +4,7 @@ using Matomo.Mvc5.Configuration;
 namespace Matomo.Mvc5.Proxy
 {
     /// <summary>
-    /// Classifies the path below the proxy prefix. Only four exact names are served; the upstream URL is built from
+    /// Classifies the path below the proxy prefix. Only four exact names and the configured Tag Manager container are served; the upstream URL is built from
     /// the configured paths, never from the request path, so no <c>..</c>, encoded slash, backslash, double slash or
     /// absolute URL can reach any other path of Matomo.
     /// </summary>
@@ -28,8 +28,22 @@ namespace Matomo.Mvc5.Proxy
                 case "piwik.php":
                     return ProxyEndpoint.Tracking;
                 default:
-                    return ProxyEndpoint.None;
+                    return ContainerId(subPath) != null ? ProxyEndpoint.Container : ProxyEndpoint.None;
             }
+        }
+
+        /// <summary>The container id of a path <c>js/container_ID.js</c> (ID: exactly 8 ASCII letters or digits), else null.</summary>
+        public static string ContainerId(string subPath)
+        {
+            const string start = "js/container_", end = ".js";
+            if (subPath == null || subPath.Length != start.Length + 8 + end.Length
+                || !subPath.StartsWith(start, StringComparison.Ordinal) || !subPath.EndsWith(end, StringComparison.Ordinal)) return null;
+            for (int i = start.Length; i < start.Length + 8; i++)
+            {
+                char c = subPath[i];
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')) return null;
+            }
+            return subPath.Substring(start.Length, 8);
         }
 
         /// <summary>

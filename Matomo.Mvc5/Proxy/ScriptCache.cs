@@ -40,12 +40,19 @@ namespace Matomo.Mvc5.Proxy
         private Task _stillOpen; // a timed-out fetch whose exchange goes on (a connect Mono cannot stop): no other starts
         private int _waiting;
 
-        public ScriptCache(TrackerProxyOptions options)
+        /// <summary>
+        /// The cache of the script at <paramref name="path"/> below Matomo's URL (default: the tracker script,
+        /// <see cref="TrackerProxyOptions.ScriptPath"/>), named <paramref name="what"/> in the outage log.
+        /// </summary>
+        public ScriptCache(TrackerProxyOptions options, string path = null, string what = "the tracker script")
         {
             _options = options;
-            _url = new Uri(options.Upstream, options.ScriptPath);
-            Outage = new OutageLog("fetches of the tracker script", options.OutageEndsAfter, options.Clock);
+            _url = new Uri(options.Upstream, path ?? options.ScriptPath);
+            _what = what;
+            Outage = new OutageLog("fetches of " + what, options.OutageEndsAfter, options.Clock);
         }
+
+        private readonly string _what;
 
         /// <summary>The script fetches' outages, traced once each.</summary>
         internal OutageLog Outage { get; }
@@ -113,7 +120,7 @@ namespace Matomo.Mvc5.Proxy
 
         /// <summary>503, never cached (<see cref="ProxyResponse.Text"/> says <c>no-store</c>), retry after <paramref name="seconds"/> (default: the rest after a failure).</summary>
         private ProxyResponse Unavailable(int seconds = 0) =>
-            ProxyResponse.Text(503, "/* the tracker script is unavailable */")
+            ProxyResponse.Text(503, "/* " + _what + " is unavailable */")
                 .With("Retry-After", (seconds > 0 ? seconds : (int)Math.Ceiling(_options.RetryAfterFailure.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
 
         private async Task<Entry> FirstFetchAsync()

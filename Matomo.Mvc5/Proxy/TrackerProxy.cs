@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -11,10 +12,13 @@ using Matomo.Mvc5.Configuration;
 namespace Matomo.Mvc5.Proxy
 {
     /// <summary>
-    /// The tracker proxy's engine: serves Matomo's script from a cache and forwards tracking requests with the
-    /// visitor's address (<c>cip</c>) and the proxy's token, through the one shared HttpClient, within the timeout.
-    /// When Matomo fails (refused, hanging, slow, 5xx, reset) the tracking endpoint answers a harmless 204, or a 1x1
-    /// GIF to an image request. Nothing but the two endpoints is reachable. Knows nothing of System.Web.
+    /// The tracker proxy's engine: serves Matomo's script (and the configured Tag Manager container) from a cache;
+    /// queues tracking requests (<see cref="TrackerProxyOptions.Queued"/>: answered at once, handed to
+    /// <see cref="TrackerProxyOptions.Queue"/> as <see cref="QueuedHits"/>) or forwards them with the visitor's
+    /// address (<c>cip</c>) and the proxy's token in a form body, through the one shared HttpClient, within the
+    /// timeout. When Matomo fails (refused, hanging, slow, 5xx, reset) the tracking endpoint answers a harmless 204, or
+    /// a 1x1 GIF to an image request, and hands the request to the queue. Nothing but these endpoints is reachable.
+    /// Knows nothing of System.Web.
     /// </summary>
     internal sealed class TrackerProxy
     {
@@ -30,11 +34,15 @@ namespace Matomo.Mvc5.Proxy
             _trackerUrl = new Uri(options.Upstream, options.TrackerPath);
             _upstreamText = options.Upstream.AbsoluteUri;
             Script = new ScriptCache(options);
+            if (options.ContainerId != null)
+                Container = new ScriptCache(options, "js/container_" + options.ContainerId + ".js", "the Tag Manager container");
             Outage = new OutageLog("tracking requests", options.OutageEndsAfter, options.Clock);
             if (options.TuneProcess)
             {
                 UpstreamClient.Prepare(options.Upstream, options.ConnectionLease);
-                ReserveThreads(options.MaxConcurrentForwards + options.MaxScriptWaiters);
+                // Queued requests never wait on Matomo: only the script's (and the container's) first fetch is waited for.
+                int waiters = options.MaxScriptWaiters * (Container == null ? 1 : 2);
+                ReserveThreads((Queuing ? 0 : options.MaxConcurrentForwards) + waiters);
             }
             _tokenForms = options.TokenAuth == null
                 ? new byte[0][]
@@ -66,20 +74,23 @@ namespace Matomo.Mvc5.Proxy
         private static TrackerProxy _last;
         private MatomoSettings _source;
 
-        /// <summary>The proxy of <paramref name="settings"/> (which has <see cref="MatomoSettings.Proxy"/>): one per settings object, kept.</summary>
-        public static TrackerProxy For(MatomoSettings settings)
+        /// <summary>
+        /// The proxy of <paramref name="settings"/> (which has <see cref="MatomoSettings.Proxy"/>): one per settings
+        /// object, kept; made with <paramref name="queue"/> as its <see cref="TrackerProxyOptions.Queue"/>.
+        /// </summary>
+        public static TrackerProxy For(MatomoSettings settings, Func<string, string, bool> queue = null)
         {
             TrackerProxy last = Volatile.Read(ref _last);
             if (last != null && ReferenceEquals(last._source, settings)) return last;
             lock (BuildGate)
             {
                 last = _last;
-                return last != null && ReferenceEquals(last._source, settings) ? last : Build(settings);
+                return last != null && ReferenceEquals(last._source, settings) ? last : Build(settings, queue);
             }
         }
 
         /// <summary>A new proxy for <paramref name="settings"/>, kept as the current one and started (its first script fetch).</summary>
-        private static TrackerProxy Build(MatomoSettings settings)
+        private static TrackerProxy Build(MatomoSettings settings, Func<string, string, bool> queue)
         {
             MatomoProxySettings p = settings.Proxy;
             var proxy = new TrackerProxy(new TrackerProxyOptions
@@ -93,14 +104,24 @@ namespace Matomo.Mvc5.Proxy
                 RequestBodyTimeout = TimeSpan.FromSeconds(p.TimeoutSeconds),
                 ScriptMaxAge = TimeSpan.FromSeconds(p.ScriptMaxAgeSeconds),
                 TuneProcess = settings.Get(SettingTable.ProxyTuneProcess),
+                ContainerId = settings.ContainerId,
+                Queued = settings.Get(SettingTable.ProxyQueued),
+                Queue = queue,
             }) { _source = settings };
             Volatile.Write(ref _last, proxy);
             proxy.Script.Prefetch();
+            proxy.Container?.Prefetch();
             return proxy;
         }
 
         /// <summary>The script cache.</summary>
         public ScriptCache Script { get; }
+
+        /// <summary>The Tag Manager container's cache, or null when none is configured.</summary>
+        public ScriptCache Container { get; }
+
+        /// <summary>Whether tracking requests are queued rather than forwarded.</summary>
+        internal bool Queuing => _options.Queued && _options.Queue != null;
 
         /// <summary>The tracking requests' outages: one warning when they start failing, one line when they end.</summary>
         internal OutageLog Outage { get; }
@@ -111,6 +132,13 @@ namespace Matomo.Mvc5.Proxy
             ProxyEndpoint endpoint = ProxyRoute.Classify(request.SubPath);
             if (endpoint == ProxyEndpoint.None) return ProxyResponse.Text(404, "Not found");
             bool get = request.Method == "GET" || request.Method == "HEAD";
+            if (endpoint == ProxyEndpoint.Container)
+            {
+                // Only the configured container: any other id is not asked of Matomo.
+                if (Container == null || ProxyRoute.ContainerId(request.SubPath) != _options.ContainerId) return ProxyResponse.Text(404, "Not found");
+                if (!get) return MethodNotAllowed("GET, HEAD");
+                return await Container.ServeAsync(request).ConfigureAwait(false);
+            }
             if (endpoint == ProxyEndpoint.Script || get && string.IsNullOrEmpty(request.Query))
             {
                 // matomo.php without parameters serves the script too, as Matomo's tracker proxy does.
@@ -127,7 +155,50 @@ namespace Matomo.Mvc5.Proxy
                 if (read.Answer != null) return read.Answer;
                 body = Encoding.UTF8.GetString(read.Bytes);
             }
+            if (Queuing && TryQueue(request, body) is ProxyResponse queued) return queued;
             return await ForwardAsync(request, body).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Queues the request's hits and answers at once, or returns null when the queue refuses them (no outbox):
+        /// the request is then forwarded. A request with a Do Not Track header is answered and not queued, since the
+        /// queued hit cannot carry the header to Matomo's DoNotTrack check.
+        /// </summary>
+        private ProxyResponse TryQueue(ProxyRequest request, string body)
+        {
+            bool image = IsImageRequest(request.Method, request.Query);
+            if (DoNotTrack(request)) return ProxyResponse.Harmless(image);
+            List<string> hits = QueuedHits.From(request.Query, body, request.Headers);
+            for (int i = 0; i < hits.Count; i++)
+            {
+                if (_options.Queue(hits[i], request.ClientAddress)) continue;
+                if (i == 0) return null;
+                break; // the queue closed in between: what it took stays taken
+            }
+            return ProxyResponse.Harmless(image);
+        }
+
+        private static bool DoNotTrack(ProxyRequest request) =>
+            request.Headers["DNT"] is string dnt && dnt.StartsWith("1", StringComparison.Ordinal) || request.Headers["X-Do-Not-Track"] == "1";
+
+        /// <summary>
+        /// Hands a request Matomo did not take (refused, timed out, answered 5xx, or not sent for the bulkhead) to the
+        /// queue, if there is one, rewritten as for queuing. A request Matomo recorded before its answer was lost is
+        /// then recorded twice.
+        /// </summary>
+        private void Requeue(ProxyRequest request, string body)
+        {
+            Func<string, string, bool> queue = _options.Queue;
+            if (queue == null || DoNotTrack(request)) return;
+            try
+            {
+                foreach (string hit in QueuedHits.From(request.Query, body, request.Headers))
+                    if (!queue(hit, request.ClientAddress)) break;
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                Outage.Failed("a failed request could not be queued (" + e.GetType().Name + ")");
+            }
         }
 
         private static ProxyResponse MethodNotAllowed(string allow) => ProxyResponse.Text(405, "Method not allowed").With("Allow", allow);
@@ -143,6 +214,7 @@ namespace Matomo.Mvc5.Proxy
             {
                 Interlocked.Decrement(ref _forwarding);
                 Outage.Failed("not forwarded: " + _options.MaxConcurrentForwards.ToString(CultureInfo.InvariantCulture) + " already wait on Matomo");
+                Requeue(request, body);
                 return ProxyResponse.Harmless(IsImageRequest(request.Method, request.Query));
             }
             var exchange = new Exchange();
@@ -177,7 +249,8 @@ namespace Matomo.Mvc5.Proxy
             var uri = new Uri(_trackerUrl.AbsoluteUri + (rewritten.Query.Length > 0 ? "?" + rewritten.Query : ""));
             var message = new HttpRequestMessage(rewritten.Body == null ? HttpMethod.Get : HttpMethod.Post, uri);
             foreach (var h in ProxyHeaders.ForUpstream(request.Headers)) message.Headers.TryAddWithoutValidation(h.Key, h.Value);
-            // A bulk body goes as JSON, which Matomo reads from php://input and PHP never parses into $_POST.
+            // A bulk body goes as JSON, which Matomo reads from php://input and PHP never parses into $_POST; a single
+            // request's body (with the proxy's cip and token) as a form, which PHP reads into $_POST.
             if (rewritten.Body != null)
                 message.Content = new StringContent(rewritten.Body, Encoding.UTF8, rewritten.IsBulk ? "application/json" : "application/x-www-form-urlencoded");
 
@@ -190,12 +263,14 @@ namespace Matomo.Mvc5.Proxy
             {
                 Outage.Failed(fault.Message);
                 exchange.StillOpen = fault.StillOpen;
+                Requeue(request, body);
                 return ProxyResponse.Harmless(image);
             }
             int status = upstream.Status;
             if (status < 200 || status >= 300 && status < 400 || status >= 500)
             {
                 Outage.Failed("answered HTTP " + status.ToString(CultureInfo.InvariantCulture));
+                if (status >= 500) Requeue(request, body);
                 return ProxyResponse.Harmless(image);
             }
             string type = TrackingContentType(upstream.Header("Content-Type"), rewritten.IsBulk);

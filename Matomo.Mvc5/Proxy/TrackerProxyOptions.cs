@@ -14,6 +14,12 @@ namespace Matomo.Mvc5.Proxy
         /// <summary>The tracker script relative to <see cref="Upstream"/> (default <c>matomo.js</c>).</summary>
         public string ScriptPath { get; set; } = "matomo.js";
 
+        /// <summary>
+        /// The Tag Manager container served at <c>js/container_ID.js</c> (<c>matomo:ContainerId</c>), from a cache
+        /// like the script's; null serves none (404, as for any other container id).
+        /// </summary>
+        public string ContainerId { get; set; }
+
         /// <summary>The token that lets Matomo accept <c>cip</c>; null sends neither.</summary>
         public string TokenAuth { get; set; }
 
@@ -91,6 +97,22 @@ namespace Matomo.Mvc5.Proxy
         /// <see cref="ConnectionLease"/>). False leaves both as the application has them.
         /// </summary>
         public bool TuneProcess { get; set; } = true;
+
+        /// <summary>
+        /// Whether tracking requests are queued (<c>matomo:ProxyDelivery</c> <c>queued</c>, the default): answered at
+        /// once (204, or the GIF to an image request) and handed to <see cref="Queue"/> as <see cref="QueuedHits"/>,
+        /// so that no request waits on Matomo. False (<c>direct</c>) forwards each to Matomo and passes its answer on;
+        /// a request that fails there is handed to <see cref="Queue"/> all the same. Without a <see cref="Queue"/>
+        /// (or when it refuses a hit) requests are forwarded.
+        /// </summary>
+        public bool Queued { get; set; }
+
+        /// <summary>
+        /// Where queued hits go: given a hit's query (without <c>?</c>, without any authentication-only parameter)
+        /// and the visitor's address (or null), true when accepted. The web layer connects it to the delivery outbox,
+        /// which sends it with <c>cdt</c> (the time it was accepted), <c>cip</c> and its token. Null: none.
+        /// </summary>
+        public Func<string, string, bool> Queue { get; set; }
 
         /// <summary>The clock (tests turn it).</summary>
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;

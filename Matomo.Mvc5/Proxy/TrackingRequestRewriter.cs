@@ -4,7 +4,8 @@ using System.Collections.Generic;
 namespace Matomo.Mvc5.Proxy
 {
     /// <summary>
-    /// Adds the visitor address (<c>cip</c>) and the proxy's <c>token_auth</c> to a tracking request, single or bulk,
+    /// Adds the visitor address (<c>cip</c>) and the proxy's <c>token_auth</c> to a tracking request, single or bulk
+    /// (for a single request in a form body, which becomes a POST, so that the token is never in a URL),
     /// without ever lending the token to a request that brings its own authentication-only parameters: the rules of
     /// Matomo's tracker proxy (matomo-org/tracker-proxy), which mirror how Matomo itself reads these parameters.
     /// Every name is judged as PHP registers it (<see cref="PhpParameterName"/>: <c>+country</c>, <c>cdt%00x</c>,
@@ -17,12 +18,15 @@ namespace Matomo.Mvc5.Proxy
         /// <summary>Parameters Matomo honours only for an authenticated request (besides <c>cip</c> and <c>token_auth</c>).</summary>
         private static readonly string[] OverrideParameters = { "cdt", "cdo", "country", "region", "city", "lat", "long" };
 
+        private static readonly string[] CipName = { "cip" };
+        private static readonly string[] TokenName = { "token_auth" };
+
         /// <summary>A tracking request rewritten for the upstream.</summary>
         public struct Result
         {
             /// <summary>The query string to send, without <c>?</c>.</summary>
             public string Query;
-            /// <summary>The body to send, or null for none.</summary>
+            /// <summary>The body to send, or null for none: a bulk body, or a form body (the request's own pairs, then the proxy's cip and token_auth); with a body the request goes as a POST.</summary>
             public string Body;
             /// <summary>Whether the body is a bulk request (JSON).</summary>
             public bool IsBulk;
@@ -65,20 +69,26 @@ namespace Matomo.Mvc5.Proxy
             // Matomo reads $_GET + $_POST: a cip in the query wins over one in the body, whatever its value.
             bool clientIp = judgedGet.Has("cip") ? judgedGet.HasNonEmptyString("cip") : judgedPost.HasNonEmptyString("cip");
             bool clientAuth = ProvidesAuthParameters(judgedGet) || ProvidesAuthParameters(judgedPost);
+            // What the proxy adds goes into a form body, never into the URL that Matomo's web server logs; the query
+            // keeps its own parameters, which win over the body's ($_GET + $_POST), so none of the names added may
+            // stay in it under any spelling.
+            bool added = false;
             if (!clientIp)
             {
                 // An empty or array cip is ignored by Matomo: drop it so that ours is the one read.
-                get.Remove("cip");
-                post.Remove("cip");
-                get.Add("cip", visitIp);
+                get.RemoveAnySpelling(CipName);
+                post.RemoveAnySpelling(CipName);
+                post.Add("cip", visitIp);
+                added = true;
             }
             if (!clientAuth)
             {
-                get.Remove("token_auth");
-                post.Remove("token_auth");
-                get.Add("token_auth", token);
+                get.RemoveAnySpelling(TokenName);
+                post.RemoveAnySpelling(TokenName);
+                post.Add("token_auth", token);
+                added = true;
             }
-            return new Result { Query = get.ToString(), Body = body == null ? null : post.ToString(), NoImage = noImage };
+            return new Result { Query = get.ToString(), Body = body == null && !added ? null : post.ToString(), NoImage = noImage };
         }
 
         /// <summary>A non-empty <c>token_auth</c> or <c>cip</c> string, or any authentication-only parameter at all.</summary>
@@ -107,7 +117,7 @@ namespace Matomo.Mvc5.Proxy
         }
 
         /// <summary>The query of a string bulk entry (<c>?idsite=1&amp;...</c>), or null when it has none.</summary>
-        private static string EntryQuery(string entry)
+        internal static string EntryQuery(string entry)
         {
             int q = entry.IndexOf('?');
             if (q < 0) return null;

@@ -127,7 +127,7 @@ namespace Matomo.Mvc5.Rendering
                     LoadScript("u+" + JavaScriptEncoder.EncodeString(scriptName));
                     _text.Append("})();\n");
                 }
-                if (s.ContainerId != null && s.DomainPath != null) // Tag Manager containers are not proxied
+                if (s.ContainerId != null && (s.Proxy != null || s.DomainPath != null)) // through the proxy, its path serves the container
                 {
                     _text.Append("var _mtm = window._mtm = window._mtm || [];\n");
                     CommandWriter.BeginObject(_text, CommandWriter.TagManagerQueue);
@@ -135,7 +135,7 @@ namespace Matomo.Mvc5.Rendering
                     CommandWriter.PropertyString(_text, false, "event", "mtm.Start");
                     CommandWriter.EndObject(_text);
                     _text.Append("(function() {\n");
-                    LoadScript(JavaScriptEncoder.EncodeString(s.BaseUrl + "js/container_" + s.ContainerId + ".js"));
+                    LoadScript(JavaScriptEncoder.EncodeString((s.Proxy != null ? s.Proxy.PublicPath : s.BaseUrl) + "js/container_" + s.ContainerId + ".js"));
                     _text.Append("})();\n");
                 }
                 _text.Append("</script>");

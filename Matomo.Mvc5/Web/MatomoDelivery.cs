@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Threading;
 using System.Web.Hosting;
 using Matomo.Mvc5.Configuration;
 using Matomo.Mvc5.Delivery;
@@ -36,17 +37,31 @@ namespace Matomo.Mvc5
                 MatomoSettings settings;
                 try { settings = MatomoConfiguration.Current; }
                 catch (Exception) { return null; } // a bad setting: the helper reports it on the page
+                // Without the lock while the settings stay (every queued proxy hit asks): _outbox is written before _settings.
+                if (ReferenceEquals(settings, Volatile.Read(ref _settings))) return Volatile.Read(ref _outbox);
                 lock (Gate)
                 {
                     if (ReferenceEquals(settings, _settings)) return _outbox;
                     DeliveryOutbox previous = _outbox;
-                    _outbox = Open(settings);
-                    _settings = settings;
+                    Volatile.Write(ref _outbox, Open(settings));
+                    Volatile.Write(ref _settings, settings);
                     previous?.Stop(TimeSpan.FromSeconds(1)); // settings replaced (tests): the old outbox hands its spool on
                     return _outbox;
                 }
             }
         }
+
+        /// <summary>
+        /// The tracker proxy's queue (<see cref="Proxy.TrackerProxyOptions.Queue"/>): hands a hit to the outbox; false
+        /// when there is none, so that the proxy forwards the request itself.
+        /// </summary>
+        internal static readonly Func<string, string, bool> ProxyQueue = (query, visitorAddress) =>
+        {
+            DeliveryOutbox outbox = Outbox;
+            if (outbox == null) return false;
+            outbox.Accept(query, visitorAddress);
+            return true;
+        };
 
         /// <summary>The outbox's status now, or null when there is no outbox.</summary>
         internal static MatomoDeliveryStatus Status => Outbox?.Status;

@@ -35,7 +35,7 @@ namespace Matomo.Mvc5
             try
             {
                 MatomoSettings settings = MatomoConfiguration.Current;
-                if (settings.Proxy != null) TrackerProxy.For(settings);
+                if (settings.Proxy != null) TrackerProxy.For(settings, MatomoDelivery.ProxyQueue);
             }
             catch (System.Configuration.ConfigurationErrorsException)
             {
@@ -76,7 +76,7 @@ namespace Matomo.Mvc5
             if (proxy == null) return;
             string subPath = ProxyRoute.SubPath(context.Request.Path, proxy.PublicPath);
             if (subPath == null) return;
-            context.RemapHandler(new TrackerProxyHandler(TrackerProxy.For(settings), settings, subPath));
+            context.RemapHandler(new TrackerProxyHandler(TrackerProxy.For(settings, MatomoDelivery.ProxyQueue), settings, subPath));
         }
 
         /// <summary>

@@ -24,11 +24,11 @@ namespace Matomo.Mvc5.Tests.Support.Php
         internal static string Script(string name) =>
             Path.Combine(SampleHost.Root, "Matomo.Mvc5.Tests", "Support", "Php", name);
 
-        /// <summary>Runs script <paramref name="script"/> (beside this file) with one line of input each, and returns its one line of output each.</summary>
-        public static List<string> Lines(string script, IReadOnlyList<string> inputs)
+        /// <summary>Runs script <paramref name="script"/> (beside this file, after php's <paramref name="options"/>) with one line of input each, and returns its one line of output each.</summary>
+        public static List<string> Lines(string script, IReadOnlyList<string> inputs, string options = null)
         {
             if (inputs.Any(n => n.IndexOf('\n') >= 0)) throw new ArgumentException("one input a line: no raw line feed", nameof(inputs));
-            var start = new ProcessStartInfo(Executable, SampleHost.Quote(Script(script)))
+            var start = new ProcessStartInfo(Executable, (options == null ? "" : options + " ") + SampleHost.Quote(Script(script)))
             {
                 UseShellExecute = false,
                 RedirectStandardInput = true,
@@ -76,6 +76,8 @@ namespace Matomo.Mvc5.Tests.Support.Php
     {
         public string Token;
         public string[] Overrides;
+        /// <summary>The value of each of <see cref="Overrides"/>, in the same order ("(array)" for an array).</summary>
+        public string[] Values;
         public string Cip;
     }
 
@@ -125,6 +127,14 @@ namespace Matomo.Mvc5.Tests.Support.Php
         /// <summary>How many requests PHP has recorded.</summary>
         public int Count => File.ReadAllLines(_log).Length;
 
+        /// <summary>What Matomo read from every request from number <paramref name="index"/> on (0-based), in the order received.</summary>
+        public List<MatomoRead> ReadFrom(int index)
+        {
+            var reads = new List<MatomoRead>();
+            for (int i = index; i < Count; i++) reads.AddRange(Read(i));
+            return reads;
+        }
+
         /// <summary>What Matomo read from request number <paramref name="index"/> (0-based, in the order received).</summary>
         public List<MatomoRead> Read(int index)
         {
@@ -134,6 +144,7 @@ namespace Matomo.Mvc5.Tests.Support.Php
                 {
                     Token = v.GetProperty("token").GetString(),
                     Overrides = v.GetProperty("overrides").EnumerateArray().Select(o => o.GetString()).ToArray(),
+                    Values = v.GetProperty("values").EnumerateArray().Select(o => o.GetString()).ToArray(),
                     Cip = v.GetProperty("cip").GetString(),
                 }).ToList();
         }

@@ -2,7 +2,7 @@
 // A router for PHP's built-in web server (php -S): what Matomo's tracker reads from the request it is sent, with
 // PHP's own parsing of names ($_GET, $_POST, parse_str, json_decode). Each request appends one JSON line to the
 // file named by MATOMO_READS_LOG: for every tracking request in it (one, or one per bulk entry), the token_auth it is
-// authenticated with, the authentication-only parameters it carries and its cip, as Matomo's
+// authenticated with, the authentication-only parameters it carries (and their values) and its cip, as Matomo's
 // core/Tracker/Request.php and plugins/BulkTracking/Tracker/Requests.php take them. Answers 204.
 $overrides = ['cdt', 'cdo', 'country', 'region', 'city', 'lat', 'long'];
 
@@ -13,8 +13,13 @@ function matomo_string($params, $name) {
 function matomo_view($params, $token) {
     global $overrides;
     $present = [];
-    foreach ($overrides as $name) if (isset($params[$name])) $present[] = $name;
-    return ['token' => $token, 'overrides' => $present, 'cip' => matomo_string($params, 'cip')];
+    $values = [];
+    foreach ($overrides as $name) {
+        if (!isset($params[$name])) continue;
+        $present[] = $name;
+        $values[] = is_string($params[$name]) ? $params[$name] : (is_array($params[$name]) ? '(array)' : strval($params[$name]));
+    }
+    return ['token' => $token, 'overrides' => $present, 'values' => $values, 'cip' => matomo_string($params, 'cip')];
 }
 
 $raw = file_get_contents('php://input');
