@@ -108,6 +108,23 @@ namespace Matomo.Mvc5.Tests.Proxy
             Assert.That(_upstream.Received, Is.Empty);
         }
 
+        [TestCase("matomo_ignore=*")]
+        [TestCase("_pk_id.4.8809=5a4d3e2f1b0c9d8e.1733230000.; piwik_ignore=1")]
+        public void Queued_a_visitor_who_opted_out_at_matomo_is_answered_and_not_queued(string cookies)
+        {
+            ProxyResponse r = Proxy(true).Run(Get("matomo.php", "idsite=4&rec=1&send_image=0", ("Cookie", cookies)));
+            Assert.That(r.Status, Is.EqualTo(204));
+            Assert.That(_queue.Hits, Is.Empty, "no cookie travels with a queued hit: Matomo could not see its own opt-out");
+            Assert.That(_upstream.Received, Is.Empty);
+        }
+
+        [Test]
+        public void Queued_other_cookies_do_not_keep_a_hit_from_the_queue()
+        {
+            Proxy(true).Run(Get("matomo.php", "idsite=4&rec=1&send_image=0", ("Cookie", "matomo_ignored=1; session=x")));
+            Assert.That(_queue.Hits, Has.Count.EqualTo(1));
+        }
+
         [Test]
         public void Queued_the_script_is_still_served_from_matomo()
         {

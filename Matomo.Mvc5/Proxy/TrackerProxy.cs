@@ -167,7 +167,7 @@ namespace Matomo.Mvc5.Proxy
         private ProxyResponse TryQueue(ProxyRequest request, string body)
         {
             bool image = IsImageRequest(request.Method, request.Query);
-            if (DoNotTrack(request)) return ProxyResponse.Harmless(image);
+            if (KeptFromQueue(request)) return ProxyResponse.Harmless(image);
             List<string> hits = QueuedHits.From(request.Query, body, request.Headers);
             for (int i = 0; i < hits.Count; i++)
             {
@@ -176,6 +176,25 @@ namespace Matomo.Mvc5.Proxy
                 break; // the queue closed in between: what it took stays taken
             }
             return ProxyResponse.Harmless(image);
+        }
+
+        /// <summary>
+        /// What Matomo would decide from the request itself, which a queued hit cannot carry to it: a Do Not Track
+        /// header, or Matomo's own opt-out cookie (<c>matomo_ignore</c>, <c>piwik_ignore</c>, set by its opt-out
+        /// form). Such a request is answered and not queued.
+        /// </summary>
+        private static bool KeptFromQueue(ProxyRequest request) => DoNotTrack(request) || OptedOutAtMatomo(request.Headers["Cookie"]);
+
+        internal static bool OptedOutAtMatomo(string cookieHeader)
+        {
+            if (string.IsNullOrEmpty(cookieHeader)) return false;
+            foreach (string pair in cookieHeader.Split(';'))
+            {
+                int eq = pair.IndexOf('=');
+                string name = (eq < 0 ? pair : pair.Substring(0, eq)).Trim();
+                if (name == "matomo_ignore" || name == "piwik_ignore") return true;
+            }
+            return false;
         }
 
         private static bool DoNotTrack(ProxyRequest request) =>
@@ -189,7 +208,7 @@ namespace Matomo.Mvc5.Proxy
         private void Requeue(ProxyRequest request, string body)
         {
             Func<string, string, bool> queue = _options.Queue;
-            if (queue == null || DoNotTrack(request)) return;
+            if (queue == null || KeptFromQueue(request)) return;
             try
             {
                 foreach (string hit in QueuedHits.From(request.Query, body, request.Headers))
