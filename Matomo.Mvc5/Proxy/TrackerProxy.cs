@@ -40,9 +40,11 @@ namespace Matomo.Mvc5.Proxy
             if (options.TuneProcess)
             {
                 UpstreamClient.Prepare(options.Upstream, options.ConnectionLease);
-                // Queued requests never wait on Matomo: only the script's (and the container's) first fetch is waited for.
+                // Queued requests never wait on Matomo, but the reserve stays as in direct mode: on Mono an async
+                // handler holds a pool thread, and a burst of first requests (ScriptColdStartOnHostTests: 200 at once
+                // while the script's first fetch takes 3 s) starved the site's pages with only the waiters' share.
                 int waiters = options.MaxScriptWaiters * (Container == null ? 1 : 2);
-                ReserveThreads((Queuing ? 0 : options.MaxConcurrentForwards) + waiters);
+                ReserveThreads(options.MaxConcurrentForwards + waiters);
             }
             _tokenForms = options.TokenAuth == null
                 ? new byte[0][]
