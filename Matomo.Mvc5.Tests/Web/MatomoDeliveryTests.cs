@@ -54,6 +54,53 @@ namespace Matomo.Mvc5.Tests.Web
             Assert.That(MatomoModule.DeliveryStatus.Accepted, Is.EqualTo(1));
         }
 
+        private static readonly string[] Hostile =
+        {
+            "\u0000nul", "\u0001\u001F\u007F", "tab\tnew\nline\r", "'\"<>\\&=+%", "日本語", "😀 𝄞", "\u2028\u2029", "lone \uD800 high",
+            "{\"requests\":[]}", "?idsite=1&cip=1.2.3.4", new string('x', 10000), string.Concat(Enumerable.Repeat("é😀&", 2500)),
+        };
+
+        [Test]
+        public void Hostile_values_in_every_culture_arrive_as_PHP_reads_them_and_never_break_a_batch()
+        {
+            Configure();
+            var cultures = new[] { "ar-SA", "de-DE", "fa-IR", "hi-IN", "tr-TR", "" };
+            System.Globalization.CultureInfo before = System.Threading.Thread.CurrentThread.CurrentCulture;
+            try
+            {
+                for (int i = 0; i < Hostile.Length; i++)
+                {
+                    System.Threading.Thread.CurrentThread.CurrentCulture = new System.Globalization.CultureInfo(cultures[i % cultures.Length]);
+                    Assert.That(MatomoTracker.ForUser("u" + i).SetCustomDimension(1, Hostile[i])
+                        .TrackEcommerceOrder("A-" + i, new[] { new MatomoEcommerceItem("SKU", "n" + Hostile[i], "c" + Hostile[i], 1234.5m, 2) }, 2469.01m), Is.True);
+                }
+            }
+            finally
+            {
+                System.Threading.Thread.CurrentThread.CurrentCulture = before;
+            }
+            Assert.That(Wait.Until(() => _matomo.TrackedHits().Count >= Hostile.Length, TimeSpan.FromSeconds(30)), Is.True, "every hit delivered");
+            var bodies = _matomo.Received.Select(r => r.Body).ToList();
+            // PHP's json_decode takes every bulk body (Matomo's BulkTracking reads it so), and parse_str each entry.
+            var accepted = Support.Php.Php.Lines("json.php", bodies.Select(b => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(b))).ToList());
+            Assert.That(accepted, Is.All.EqualTo("1"), "no value breaks a batch");
+            var entries = bodies.SelectMany(b => MatomoLikeUpstream.Parse(b).Requests).ToList();
+            Assert.That(entries, Has.Count.EqualTo(Hostile.Length), "each hit once");
+            var read = Support.Php.Php.Lines("tracking-query.php", entries)
+                .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.Clone()).ToList();
+            for (int i = 0; i < Hostile.Length; i++)
+            {
+                string expected = System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(Hostile[i]));
+                System.Text.Json.JsonElement hit = read.Single(h => h.GetProperty("ec_id").GetString() == "A-" + i);
+                Assert.That(hit.GetProperty("dimension1").GetString(), Is.EqualTo(expected), "value " + i);
+                Assert.That(hit.GetProperty("ec_items")[0][1].GetString(), Is.EqualTo("n" + expected), "value " + i + " in ec_items");
+                Assert.That(hit.GetProperty("ec_items")[0][2].GetString(), Is.EqualTo("c" + expected), "value " + i + " in ec_items");
+                Assert.That(hit.GetProperty("ec_items")[0][3].GetRawText(), Is.EqualTo("1234.5"), "culture " + cultures[i % cultures.Length]);
+                Assert.That(hit.GetProperty("revenue").GetString(), Is.EqualTo("2469.01"));
+                Assert.That(hit.TryGetProperty("cip", out _), Is.False, "no request, no address: a value never makes one");
+            }
+        }
+
         [Test]
         public void Skipped_hits_are_counted_by_cause_in_the_status_and_never_sent()
         {
