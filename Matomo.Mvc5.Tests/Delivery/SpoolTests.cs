@@ -249,10 +249,16 @@ namespace Matomo.Mvc5.Tests.Delivery
             {
                 Assert.That(contenders.Sum(c => c.Adopted), Is.Zero, "not before the lease expires");
                 Thread.Sleep(600);
-                var start = new ManualResetEventSlim();
-                Task[] looks = contenders.Select(c => Task.Run(() => { start.Wait(); c.Heartbeat(); })).ToArray();
-                start.Set();
-                Task.WaitAll(looks);
+                // All four look at once, round after round until one has it (a round can end with none: in one
+                // process, the in-process file sharing check may find the dead spool's files busy, and the marker is
+                // given back); never more than one.
+                for (int round = 0; round < 5 && contenders.Sum(c => c.Adopted) == 0; round++)
+                {
+                    var start = new ManualResetEventSlim();
+                    Task[] looks = contenders.Select(c => Task.Run(() => { start.Wait(); c.Heartbeat(); })).ToArray();
+                    start.Set();
+                    Task.WaitAll(looks);
+                }
                 Assert.That(contenders.Sum(c => c.Adopted), Is.EqualTo(1));
                 Assert.That(contenders.SelectMany(Drain), Is.EqualTo(Enumerable.Range(0, 100)));
             }

@@ -208,7 +208,18 @@ namespace Matomo.Mvc5.Delivery
                     try { File.Move(marker, MarkerPath(owner, Me)); }
                     catch (IOException) { continue; } // another process took it first
                     catch (UnauthorizedAccessException) { continue; }
-                    Adopt(owner);
+                    try
+                    {
+                        Adopt(owner);
+                    }
+                    catch (IOException)
+                    {
+                        // Its files are busy (another spool of this same process holds them open, as in a web garden
+                        // of one): the marker goes back to the dead holder, and a later heartbeat tries again.
+                        try { File.Move(MarkerPath(owner, Me), marker); }
+                        catch (IOException) { } catch (UnauthorizedAccessException) { }
+                        continue;
+                    }
                     heldNames.Add(owner);
                 }
                 long others = 0;
