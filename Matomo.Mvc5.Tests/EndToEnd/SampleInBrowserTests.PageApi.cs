@@ -275,6 +275,8 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         {
             _browser.Open(_defaults.Url("/Admin/Status"));
             Assert.That(ExclusionComment(), Does.StartWith(MatomoRenderer.ExcludedComment + " (health-check page)"));
+            Assert.That(Text("delivery-status"), Does.Contain("accepted").And.Contain("delivered").And.Contain("skipped by the site's rules"),
+                "the back office's status page shows the outbox's status");
             AssertNothingSent(_defaults);
         }
 
