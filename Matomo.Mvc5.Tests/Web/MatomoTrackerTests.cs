@@ -252,6 +252,9 @@ namespace Matomo.Mvc5.Tests.Web
             Refused<ArgumentException>(() => t.ForSite("-7"), "siteId");
             Refused<ArgumentException>(() => t.SetParameter("CIP", "1.2.3.4"), "name");
             Refused<ArgumentException>(() => t.SetParameter("token_auth", "x"), "name");
+            Refused<ArgumentException>(() => t.SetParameter("token.auth", "x"), "name");
+            Refused<ArgumentException>(() => t.SetParameter(" cip[]", "1.2.3.4"), "name");
+            Refused<ArgumentException>(() => t.SetParameter("country[x]", "fr"), "name");
             Refused<ArgumentException>(() => MatomoTracker.ForVisitor("not-hex-at-all!!"), "visitorId");
             Refused<ArgumentNullException>(() => MatomoTracker.ForVisitor(null), "visitorId");
             Refused<ArgumentException>(() => MatomoTracker.ForUser(""), "userId");

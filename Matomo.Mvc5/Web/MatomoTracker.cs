@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Web;
 using Matomo.Mvc5.Configuration;
+using Matomo.Mvc5.Proxy;
 using Matomo.Mvc5.Rendering;
 using Matomo.Mvc5.Tracking;
 
@@ -134,11 +135,15 @@ namespace Matomo.Mvc5
         /// <param name="name">The parameter's name.</param>
         /// <param name="value">Its value, sent as is (encoded).</param>
         /// <exception cref="ArgumentException">The name is missing, or names a parameter the library sets itself
-        /// (<c>idsite</c>, <c>rec</c>, <c>_id</c>, <c>cid</c>, <c>uid</c>, <c>cip</c>, <c>cdt</c>, <c>token_auth</c> ...).</exception>
+        /// (<c>idsite</c>, <c>rec</c>, <c>_id</c>, <c>cid</c>, <c>uid</c>, <c>cip</c>, <c>cdt</c>, <c>token_auth</c> ...) under any
+        /// spelling PHP reads as one of them, or one PHP drops.</exception>
         public MatomoTracker SetParameter(string name, string value)
         {
             ArgumentCheck.Required(Owner, nameof(SetParameter), nameof(name), name);
-            if (Array.IndexOf(OwnParameters, name.Trim().ToLowerInvariant()) >= 0)
+            // Judged as Matomo reads it, by PHP's name for it (" cip", "cip[]", "token.auth" are cip and token_auth):
+            // the proxy's rule for the same parameters.
+            string phpName = PhpParameterName.Normalize(name, out _);
+            if (phpName == null || Array.IndexOf(OwnParameters, phpName.ToLowerInvariant()) >= 0)
                 throw ArgumentCheck.Invalid(Owner, nameof(SetParameter), nameof(name),
                     "names a parameter the tracker sets itself (the visitor, the site, the time, the address or the token)");
             _parameters.Add(new KeyValuePair<string, string>(name, value ?? ""));
