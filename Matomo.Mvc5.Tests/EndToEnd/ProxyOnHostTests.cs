@@ -37,7 +37,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         private int _standinPort;
         private Standin _standin;
         private SampleHost _host;
-        private int _minWorkers, _minPorts;
+        private ProxyHost _proxyHost;
 
         [OneTimeSetUp]
         public void Start()
@@ -46,31 +46,19 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             string standinUrl = _standinProcess.WaitUntilListening(TimeSpan.FromSeconds(60));
             _standinPort = _standinProcess.Port;
             _standin = new Standin(standinUrl);
-            string matomo = "127.0.0.1:" + _standinPort.ToString(CultureInfo.InvariantCulture) + StandinBase;
-            _host = SampleHost.Begin("proxy-host", new Dictionary<string, string>
+            _proxyHost = new ProxyHost("proxy-host", _standinProcess, StandinBase, standinUrl, new Dictionary<string, string>
             {
-                ["matomo:SiteId"] = "42",
-                ["matomo:DomainPath"] = matomo.TrimEnd('/'),
-                ["matomo:ProxyPath"] = "insights",
-                ["matomo:ProxyUpstream"] = "http://" + matomo,
                 ["matomo:ProxyTokenAuth"] = Token,
                 ["matomo:ProxyTimeoutSeconds"] = ((int)ProxyTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
                 ["matomo:ProxyDelivery"] = "direct",
-                ["sample:StandinUrl"] = standinUrl,
-            }, "--no-standin");
-            _host.WaitUntilReady(TimeSpan.FromMinutes(3));
-            // The test's own client: many requests to the site at once (the .NET Framework allows two by default), each
-            // with a thread of the pool for its continuations at once rather than as the pool grows.
-            ServicePointManager.FindServicePoint(new Uri(_host.BaseUrl)).ConnectionLimit = 1000;
-            ThreadPool.GetMinThreads(out _minWorkers, out _minPorts);
-            ThreadPool.SetMinThreads(Math.Max(_minWorkers, 256), _minPorts);
+            });
+            _host = _proxyHost.Host;
         }
 
         [OneTimeTearDown]
         public void Stop()
         {
-            ThreadPool.SetMinThreads(_minWorkers, _minPorts);
-            try { _host?.Dispose(); }
+            try { _proxyHost?.Dispose(); }
             finally
             {
                 _standinProcess?.Dispose();

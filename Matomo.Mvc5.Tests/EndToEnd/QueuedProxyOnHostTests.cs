@@ -29,7 +29,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         private StandinProcess _standinProcess;
         private Standin _standin;
         private SampleHost _host;
-        private int _minWorkers, _minPorts;
+        private ProxyHost _proxyHost;
 
         [OneTimeSetUp]
         public void Start()
@@ -37,27 +37,17 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             _standinProcess = new StandinProcess("--base", StandinBase);
             string standinUrl = _standinProcess.WaitUntilListening(TimeSpan.FromSeconds(60));
             _standin = new Standin(standinUrl);
-            string matomo = "127.0.0.1:" + _standinProcess.Port.ToString(CultureInfo.InvariantCulture) + StandinBase;
-            _host = SampleHost.Begin("queued-proxy-host", new Dictionary<string, string>
+            _proxyHost = new ProxyHost("queued-proxy-host", _standinProcess, StandinBase, standinUrl, new Dictionary<string, string>
             {
-                ["matomo:SiteId"] = "42",
-                ["matomo:DomainPath"] = matomo.TrimEnd('/'),
-                ["matomo:ProxyPath"] = "insights",
-                ["matomo:ProxyUpstream"] = "http://" + matomo,
                 ["matomo:ProxyTokenAuth"] = Token,
-                ["sample:StandinUrl"] = standinUrl,
-            }, "--no-standin");
-            _host.WaitUntilReady(TimeSpan.FromMinutes(3));
-            ServicePointManager.FindServicePoint(new Uri(_host.BaseUrl)).ConnectionLimit = 1000;
-            ThreadPool.GetMinThreads(out _minWorkers, out _minPorts);
-            ThreadPool.SetMinThreads(Math.Max(_minWorkers, 256), _minPorts);
+            });
+            _host = _proxyHost.Host;
         }
 
         [OneTimeTearDown]
         public void Stop()
         {
-            ThreadPool.SetMinThreads(_minWorkers, _minPorts);
-            try { _host?.Dispose(); }
+            try { _proxyHost?.Dispose(); }
             finally
             {
                 _standinProcess?.Dispose();

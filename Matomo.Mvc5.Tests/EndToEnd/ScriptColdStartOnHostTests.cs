@@ -31,7 +31,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         private StandinProcess _standinProcess;
         private Standin _standin;
         private SampleHost _host;
-        private int _minWorkers, _minPorts;
+        private ProxyHost _proxyHost;
 
         [OneTimeSetUp]
         public void Start()
@@ -41,27 +41,17 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             _standin = new Standin(standinUrl);
             // Matomo fails while the site starts: the proxy's first fetch, made as it starts, fails and rests.
             SetFault("error");
-            string matomo = "127.0.0.1:" + _standinProcess.Port.ToString(CultureInfo.InvariantCulture) + StandinBase;
-            _host = SampleHost.Begin("cold-start-host", new Dictionary<string, string>
+            _proxyHost = new ProxyHost("cold-start-host", _standinProcess, StandinBase, standinUrl, new Dictionary<string, string>
             {
-                ["matomo:SiteId"] = "42",
-                ["matomo:DomainPath"] = matomo.TrimEnd('/'),
-                ["matomo:ProxyPath"] = "insights",
-                ["matomo:ProxyUpstream"] = "http://" + matomo,
                 ["matomo:ProxyTimeoutSeconds"] = "15",
-                ["sample:StandinUrl"] = standinUrl,
-            }, "--no-standin");
-            _host.WaitUntilReady(TimeSpan.FromMinutes(3));
-            ServicePointManager.FindServicePoint(new Uri(_host.BaseUrl)).ConnectionLimit = 1000;
-            ThreadPool.GetMinThreads(out _minWorkers, out _minPorts);
-            ThreadPool.SetMinThreads(Math.Max(_minWorkers, 256), _minPorts);
+            });
+            _host = _proxyHost.Host;
         }
 
         [OneTimeTearDown]
         public void Stop()
         {
-            ThreadPool.SetMinThreads(_minWorkers, _minPorts);
-            try { _host?.Dispose(); }
+            try { _proxyHost?.Dispose(); }
             finally
             {
                 _standinProcess?.Dispose();

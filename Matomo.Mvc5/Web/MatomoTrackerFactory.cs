@@ -21,7 +21,8 @@ namespace Matomo.Mvc5
         {
             if (settings.SiteId == null) return new MatomoTracker(settings, sink, null, NotConfigured);
             HttpRequestBase request = context.Request;
-            string skipped = Skipped(context, settings);
+            MatomoPage page = MatomoHttpContextExtensions.PeekPage(context);
+            string skipped = Skipped(context, page, settings);
             if (skipped != null) return new MatomoTracker(settings, sink, null, skipped);
 
             bool cookies = !settings.DisableCookies
@@ -38,7 +39,6 @@ namespace Matomo.Mvc5
                     created = seconds;
                 }
             }
-            MatomoPage page = MatomoHttpContextExtensions.PeekPage(context);
             string userId = page != null && page.UserIdDecided ? page.UserId : MatomoHtmlHelperExtensions.AutomaticIdentity(settings, context.User);
             var visitor = new TrackedVisitor(settings.SiteId.Value, visitorId, created, userId, url?.AbsoluteUri,
                 request.UrlReferrer?.AbsoluteUri, request.UserAgent, request.Headers["Accept-Language"],
@@ -56,9 +56,8 @@ namespace Matomo.Mvc5
         }
 
         /// <summary>The rules of the snippet, and those a server-side hit must add since no matomo.js is there to apply them.</summary>
-        private static string Skipped(HttpContextBase context, MatomoSettings settings)
+        private static string Skipped(HttpContextBase context, MatomoPage page, MatomoSettings settings)
         {
-            MatomoPage page = MatomoHttpContextExtensions.PeekPage(context);
             if (page != null && page.Suppression == MatomoSuppression.Excluded) return Excluded;
             switch (MatomoHtmlHelperExtensions.Suppression(context, settings, out _))
             {
