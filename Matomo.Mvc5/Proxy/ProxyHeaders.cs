@@ -57,28 +57,52 @@ namespace Matomo.Mvc5.Proxy
             }
             Add("User-Agent", headers["User-Agent"]);
             Add("Accept-Language", headers["Accept-Language"]);
-            if (headers["DNT"] is string dnt && dnt.StartsWith("1", StringComparison.Ordinal)) Add("DNT", "1");
-            if (headers["X-Do-Not-Track"] == "1") Add("X-Do-Not-Track", "1");
+            if (DntSet(headers)) Add("DNT", "1");
+            if (XDoNotTrackSet(headers)) Add("X-Do-Not-Track", "1");
             string cookies = FilterCookies(headers["Cookie"]);
             if (cookies.Length > 0) Add("Cookie", cookies);
             return result;
         }
 
+        private static bool DntSet(NameValueCollection headers) => headers["DNT"] is string dnt && dnt.StartsWith("1", StringComparison.Ordinal);
+
+        private static bool XDoNotTrackSet(NameValueCollection headers) => headers["X-Do-Not-Track"] == "1";
+
+        /// <summary>Whether the request asks not to be tracked (<c>DNT: 1</c> or <c>X-Do-Not-Track: 1</c>): the headers Matomo's
+        /// Do Not Track check reads, and that the proxy passes on.</summary>
+        public static bool AsksNotToBeTracked(NameValueCollection headers) => DntSet(headers) || XDoNotTrackSet(headers);
+
+        /// <summary>Whether a <c>Cookie</c> header carries Matomo's own opt-out cookie (<c>matomo_ignore</c>, <c>piwik_ignore</c>).</summary>
+        public static bool CarriesMatomoOptOut(string cookieHeader)
+        {
+            foreach (KeyValuePair<string, string> cookie in Cookies(cookieHeader))
+                if (cookie.Key == "matomo_ignore" || cookie.Key == "piwik_ignore") return true;
+            return false;
+        }
+
         /// <summary>Matomo's own cookies out of a <c>Cookie</c> header, <c>name=value</c> joined with <c>; </c>.</summary>
         public static string FilterCookies(string cookieHeader)
         {
-            if (string.IsNullOrEmpty(cookieHeader)) return "";
             var sb = new StringBuilder();
+            foreach (KeyValuePair<string, string> cookie in Cookies(cookieHeader))
+            {
+                if (!IsMatomoCookie(cookie.Key)) continue;
+                if (sb.Length > 0) sb.Append("; ");
+                sb.Append(cookie.Key).Append('=').Append(cookie.Value);
+            }
+            return sb.ToString();
+        }
+
+        /// <summary>The named cookies of a <c>Cookie</c> header, names and values trimmed.</summary>
+        private static IEnumerable<KeyValuePair<string, string>> Cookies(string cookieHeader)
+        {
+            if (string.IsNullOrEmpty(cookieHeader)) yield break;
             foreach (string segment in cookieHeader.Split(';'))
             {
                 int eq = segment.IndexOf('=');
                 string name = (eq < 0 ? segment : segment.Substring(0, eq)).Trim();
-                if (name.Length == 0 || !IsMatomoCookie(name)) continue;
-                string value = eq < 0 ? "" : segment.Substring(eq + 1).Trim();
-                if (sb.Length > 0) sb.Append("; ");
-                sb.Append(name).Append('=').Append(value);
+                if (name.Length > 0) yield return new KeyValuePair<string, string>(name, eq < 0 ? "" : segment.Substring(eq + 1).Trim());
             }
-            return sb.ToString();
         }
 
         /// <summary>

@@ -185,22 +185,8 @@ namespace Matomo.Mvc5.Proxy
         /// header, or Matomo's own opt-out cookie (<c>matomo_ignore</c>, <c>piwik_ignore</c>, set by its opt-out
         /// form). Such a request is answered and not queued.
         /// </summary>
-        private static bool KeptFromQueue(ProxyRequest request) => DoNotTrack(request) || OptedOutAtMatomo(request.Headers["Cookie"]);
-
-        internal static bool OptedOutAtMatomo(string cookieHeader)
-        {
-            if (string.IsNullOrEmpty(cookieHeader)) return false;
-            foreach (string pair in cookieHeader.Split(';'))
-            {
-                int eq = pair.IndexOf('=');
-                string name = (eq < 0 ? pair : pair.Substring(0, eq)).Trim();
-                if (name == "matomo_ignore" || name == "piwik_ignore") return true;
-            }
-            return false;
-        }
-
-        private static bool DoNotTrack(ProxyRequest request) =>
-            request.Headers["DNT"] is string dnt && dnt.StartsWith("1", StringComparison.Ordinal) || request.Headers["X-Do-Not-Track"] == "1";
+        private static bool KeptFromQueue(ProxyRequest request) =>
+            ProxyHeaders.AsksNotToBeTracked(request.Headers) || ProxyHeaders.CarriesMatomoOptOut(request.Headers["Cookie"]);
 
         /// <summary>
         /// Hands a request Matomo did not take (refused, timed out, answered 5xx, or not sent for the bulkhead) to the
