@@ -6,8 +6,12 @@
 #   P  tracking requests through the site's proxy:   http://127.0.0.1:PORT/insights/matomo.php?...
 #   D  the same requests straight to the stand-in:   STANDIN/matomo.php?...
 #   F  the site's floor on the proxy path without Matomo: the cached matomo.js revalidated (304 from memory)
+#   S  the floor with a hit's size: the same revalidation carrying P's query string, User-Agent, Accept-Language
+#      and cookies (what the request's size costs nginx and fastcgi-mono-server4 before the proxy does anything)
 # Modes: latency (1 thread, 1 connection: nothing queues, p50 is what one hit costs) and throughput (THREADS
-# threads, CONNECTIONS connections). Every run of P must deliver each hit to the stand-in, F none; a harmless 204
+# threads, CONNECTIONS connections). Each run also records the CPU time of each process group of the host (the
+# site's mono, nginx, the stand-in) and of the whole machine (/proc/stat), during the run and, for P in queued mode,
+# while the outbox catches up after it: CPU per request shows where a variant's time goes. Every run of P must deliver each hit to the stand-in, F none; a harmless 204
 # for a hit that never reached Matomo counts as an error. matomo:ProxyDelivery is LOAD_PROXY_DELIVERY (default
 # queued: P is answered at once and the outbox delivers in bulk, so a run's hits are counted as the bulk entries
 # the stand-in received, waited for after the run; direct: as the requests its journal numbers).
@@ -43,6 +47,25 @@ wait_delivered() {
     sleep 0.5
   done
   echo "$n"
+}
+
+# cpu_ticks STATE NAME: the CPU time (user + system, in clock ticks) used so far by the live processes of the host's
+# process group NAME (STATE/NAME.pid names the group's leader); the machine's busy time for NAME=all.
+cpu_ticks() {
+  if [ "$2" = all ]; then awk '$1=="cpu"{print $2+$3+$4+$7+$8; exit}' /proc/stat; return; fi
+  local group
+  group=$(cat "$1/$2.pid" 2>/dev/null) || { echo 0; return; }
+  cat /proc/[0-9]*/stat 2>/dev/null | awk -v g="$group" '{ sub(/^.*\) /, ""); if ($3 == g) t += $12 + $13 } END { print t + 0 }'
+}
+
+# cpu_snapshot STATE: "site nginx standin all" ticks now.
+cpu_snapshot() { echo "$(cpu_ticks "$1" mono) $(cpu_ticks "$1" nginx) $(cpu_ticks "$1" standin) $(cpu_ticks "$1" all)"; }
+
+# cpu_ms BEFORE AFTER: the four differences of two snapshots, in milliseconds.
+cpu_ms() {
+  local hz
+  hz=$(getconf CLK_TCK)
+  echo "$1 $2" | awk -v hz="$hz" '{ for (i = 1; i <= 4; i++) printf "%s%d", (i > 1 ? " " : ""), ($(i + 4) - $i) * 1000 / hz }'
 }
 
 # load_proxy PORT: runs the scenario on the site's port PORT; writes $OUT/proxy.md and $OUT/proxy/*.
@@ -91,26 +114,31 @@ load_proxy() {
       P) wrk_run "$1" "$3" "$4" "$5" "$site" -- "$TRACKING_LUA" track /insights/matomo.php ;;
       D) wrk_run "$1" "$3" "$4" "$5" "$standin_base" -- "$TRACKING_LUA" track "${standin_path}matomo.php" ;;
       F) wrk_run "$1" "$3" "$4" "$5" "$site" -- "$TRACKING_LUA" revalidate /insights/matomo.js "$etag" ;;
+      S) wrk_run "$1" "$3" "$4" "$5" "$site" -- "$TRACKING_LUA" revalidate-as-hit /insights/matomo.js "$etag" ;;
     esac
   }
 
   log "proxy scenario: warming up (5 s each)"
   local v
-  for v in P D F; do variant_run "$out/warmup-$v.txt" "$v" "$THREADS" "$CONNECTIONS" 5; done
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$site/insights/matomo.js?idsite=1&rec=1&action_name=x")" = 304 ] \
+    || { echo "the proxy does not revalidate its cached script when asked with a hit's query string" >&2; exit 1; }
+  for v in P D F S; do variant_run "$out/warmup-$v.txt" "$v" "$THREADS" "$CONNECTIONS" 5; done
 
-  local round mode order threads connections f before after last delivered
+  local round mode order threads connections f before after last delivered cpu0 cpu1 cpu2
   last=$(standin_last_id "$standin" 0)
   : >"$out/figures.txt"
   for round in $(seq 1 "$PROXY_ROUNDS"); do
     for mode in latency throughput; do
       threads=1; connections=1
       [ $mode = throughput ] && { threads=$THREADS; connections=$CONNECTIONS; }
-      case $((round % 3)) in 1) order="P D F" ;; 2) order="D F P" ;; 0) order="F P D" ;; esac
+      case $((round % 4)) in 1) order="P D F S" ;; 2) order="D F S P" ;; 3) order="F S P D" ;; 0) order="S P D F" ;; esac
       for v in $order; do
         log "proxy scenario: round $round, $mode, $v for ${PROXY_DURATION}s"
         f="$out/wrk-$round-$mode-$v.txt"
         before=$last
+        cpu0=$(cpu_snapshot "$state")
         variant_run "$f" "$v" "$threads" "$connections" "$PROXY_DURATION"
+        cpu1=$(cpu_snapshot "$state")
         if [ "$v" = P ] && [ "$PROXY_DELIVERY" = queued ]; then
           delivered=$(wait_delivered "$standin" "$before" "$(wrk_figure "$f" requests)")
           after=$(standin_last_id "$standin" "$before")
@@ -120,8 +148,9 @@ load_proxy() {
           delivered=$((after - before))
         fi
         last=$after
+        cpu2=$(cpu_snapshot "$state")
         echo "$round $mode $v $(wrk_figure "$f" requests) $(wrk_figure "$f" rps) $(wrk_figure "$f" p50) $(wrk_figure "$f" p99)" \
-             "$(wrk_figure "$f" non2xx) $(wrk_figure "$f" socket) $delivered" >>"$out/figures.txt"
+             "$(wrk_figure "$f" non2xx) $(wrk_figure "$f" socket) $delivered $(cpu_ms "$cpu0" "$cpu1") $(cpu_ms "$cpu1" "$cpu2")" >>"$out/figures.txt"
       done
     done
   done
@@ -131,12 +160,14 @@ load_proxy() {
     echo
     echo "$MACHINE, wrk from loopback, ${PROXY_DURATION}s a run, $PROXY_ROUNDS rounds; latency mode: 1 thread, 1 connection; throughput mode: $THREADS threads, $CONNECTIONS connections."
     echo "P: \`GET /insights/matomo.php?idsite=1&rec=1&...\` (a page view as matomo.js sends it: build/lib/load-tracking.lua) through the site's proxy (matomo:ProxyDelivery=$PROXY_DELIVERY) to its Matomo stand-in (cip and token_auth added);"
-    echo "D: the same requests straight to the stand-in; F: the site's floor on the proxy path without Matomo (\`/insights/matomo.js\` revalidated: 304 from the proxy's memory)."
-    echo "Delivered: requests the stand-in received during the run (each P hit must arrive; F asks Matomo nothing)."
+    echo "D: the same requests straight to the stand-in; F: the site's floor on the proxy path without Matomo (\`/insights/matomo.js\` revalidated: 304 from the proxy's memory); S: F carrying P's query string, headers and cookies."
+    echo "Delivered: requests the stand-in received during the run (each P hit must arrive; F and S ask Matomo nothing)."
+    echo "CPU per request (µs): CPU time of the site's mono, nginx, the stand-in and the whole machine (all cores; wrk included) during the run, over the run's requests; catch-up: the site's and the stand-in's CPU after the run while the outbox delivered what was left."
     echo
-    echo "| Round | Mode | Variant | Requests | Req/s | p50 | p99 | Non-2xx | Socket errors | Delivered to Matomo |"
-    echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-    awk '{ printf "| %s | %s | %s | %s | %s | %s ms | %s ms | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }' "$out/figures.txt"
+    echo "| Round | Mode | Variant | Requests | Req/s | p50 | p99 | Non-2xx | Socket errors | Delivered to Matomo | CPU/request: site, nginx, stand-in, machine | Catch-up: site, stand-in |"
+    echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    awk '{ n = $4 > 0 ? $4 : 1; printf "| %s | %s | %s | %s | %s | %s ms | %s ms | %s | %s | %s | %d, %d, %d, %d | %d, %d |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+           1000 * $11 / n, 1000 * $12 / n, 1000 * $13 / n, 1000 * $14 / n, 1000 * $15 / n, 1000 * $17 / n }' "$out/figures.txt"
     echo
     awk -v connections="$CONNECTIONS" '
       function median(list, n,   i, j, t, a) { split(list, a, " "); n = 0; for (i in a) if (a[i] != "") n++
@@ -144,17 +175,24 @@ load_proxy() {
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
       {
         k = $2 " " $3; rps[k] = rps[k] " " $5; p50[k] = p50[k] " " $6; p99[k] = p99[k] " " $7
+        n = $4 > 0 ? $4 : 1
+        csite[k] = csite[k] " " (1000 * ($11 + $15) / n); cnginx[k] = cnginx[k] " " (1000 * $12 / n)
+        cstandin[k] = cstandin[k] " " (1000 * ($13 + $17) / n); call[k] = call[k] " " (1000 * ($14 + $18) / n)
         r = $1 " " $2; if ($3 == "P") { pp50[r] = $6; pp99[r] = $7 } if ($3 == "D") { dp50[r] = $6; dp99[r] = $7 }
         errors += $8 + $9
         if ($3 == "P" && $4 > $10) undelivered += $4 - $10
-        if ($3 == "F") toMatomo += $10
+        if ($3 == "F" || $3 == "S") toMatomo += $10
       }
       END {
         for (r in pp50) { split(r, x, " "); d50[x[2]] = d50[x[2]] " " (pp50[r] - dp50[r]); d99[x[2]] = d99[x[2]] " " (pp99[r] - dp99[r]) }
         printf "| Mode | Variant | Median req/s | Median p50 | Median p99 |\n| --- | --- | ---: | ---: | ---: |\n"
-        split("latency throughput", modes, " "); split("P D F", vs, " ")
-        for (m = 1; m <= 2; m++) for (v = 1; v <= 3; v++) { k = modes[m] " " vs[v]
+        split("latency throughput", modes, " "); split("P D F S", vs, " ")
+        for (m = 1; m <= 2; m++) for (v = 1; v <= 4; v++) { k = modes[m] " " vs[v]
           printf "| %s | %s | %.1f | %.2f ms | %.2f ms |\n", modes[m], vs[v], median(rps[k]), median(p50[k]), median(p99[k]) }
+        printf "\nCPU per request, median of the rounds, run and catch-up together (µs; the machine: all cores, wrk included):\n\n"
+        printf "| Mode | Variant | Site (mono) | nginx | Stand-in | Machine |\n| --- | --- | ---: | ---: | ---: | ---: |\n"
+        for (m = 1; m <= 2; m++) for (v = 1; v <= 4; v++) { k = modes[m] " " vs[v]
+          printf "| %s | %s | %.0f | %.0f | %.0f | %.0f |\n", modes[m], vs[v], median(csite[k]), median(cnginx[k]), median(cstandin[k]), median(call[k]) }
         printf "\n| Figure | Measured | Target | Verdict |\n| --- | ---: | ---: | --- |\n"
         a50 = median(p50["latency P"]) - median(p50["latency D"]); a99 = median(p99["latency P"]) - median(p99["latency D"])
         f50 = median(p50["latency F"]) - median(p50["latency D"])
@@ -171,10 +209,12 @@ load_proxy() {
           label = m == 1 ? "one connection" : connections " connections"
           printf "| Through the proxy against the floor, %s, p50: P / F | %.2f / %.2f ms (%+.1f %%) | within 10 %% | %s |\n", label, pp, ff, (ff > 0 ? 100 * (pp - ff) / ff : 0), (pp <= 1.1 * ff ? "met" : "**MISSED**")
           printf "| Through the proxy against the floor, %s, p99: P / F | %.2f / %.2f ms (%+.1f %%) | within 10 %% | %s |\n", label, qq, gg, (gg > 0 ? 100 * (qq - gg) / gg : 0), (qq <= 1.1 * gg ? "met" : "**MISSED**")
+          ss = median(p50[modes[m] " S"]); tt = median(p99[modes[m] " S"])
+          printf "| Through the proxy against the floor of a hit-sized request, %s, p50 / p99: P / S | %.2f / %.2f ms (%+.1f %%), %.2f / %.2f ms (%+.1f %%) | (reported) | |\n", label, pp, ss, (ss > 0 ? 100 * (pp - ss) / ss : 0), qq, tt, (tt > 0 ? 100 * (qq - tt) / tt : 0)
         }
         printf "| Non-2xx responses + socket errors, all runs | %d | 0 | %s |\n", errors, errors == 0 ? "met" : "**MISSED**"
         printf "| Proxied hits that did not reach Matomo | %d | 0 | %s |\n", undelivered, undelivered == 0 ? "met" : "**MISSED**"
-        printf "| Requests to Matomo during the floor runs (the script is served from memory) | %d | 0 | %s |\n", toMatomo, toMatomo == 0 ? "met" : "**MISSED**"
+        printf "| Requests to Matomo during the floor runs (F, S: the script is served from memory) | %d | 0 | %s |\n", toMatomo, toMatomo == 0 ? "met" : "**MISSED**"
       }' "$out/figures.txt"
     echo
     echo "Command: \`./build.sh load proxy\` (LOAD_PROXY_DURATION=$PROXY_DURATION LOAD_PROXY_ROUNDS=$PROXY_ROUNDS LOAD_CONNECTIONS=$CONNECTIONS LOAD_THREADS=$THREADS); raw wrk output in artifacts/load/proxy/."

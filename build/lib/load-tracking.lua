@@ -3,6 +3,8 @@
 --                     own random number, page, title, visitor id and page view id, a browser's User-Agent and
 --                     Accept-Language, and a visitor's cookies: Matomo's own and a site session cookie
 --   revalidate PATH ETAG   GET PATH with If-None-Match: ETAG (the script, answered 304 from the proxy's memory)
+--   revalidate-as-hit PATH ETAG   the same revalidation carrying a page view's query string, User-Agent,
+--                     Accept-Language and cookies: a request of a hit's size that the site answers from memory
 local mode, path, etag = "track", "/matomo.php", nil
 
 function init(args)
@@ -31,9 +33,11 @@ request = function()
     .. "&_id=" .. visitor .. "&_idn=0&_refts=0&send_image=0&pv_id=" .. string.format("%06x", counter % 0xffffff)
     .. "&pf_net=0&pf_srv=" .. math.random(5, 40) .. "&pf_tfr=3&pf_dm1=" .. math.random(80, 400)
     .. "&cookie=1&res=1920x1080&pdf=1&qt=0&realp=0&wma=0&fla=0&java=0&ag=0"
-  return wrk.format("GET", path .. "?" .. query, {
+  local headers = {
     ["User-Agent"] = agent,
     ["Accept-Language"] = "en-GB,en;q=0.9,de;q=0.8",
     ["Cookie"] = "_pk_id.1.1fff=" .. visitor .. "." .. (now - 86400) .. "; _pk_ses.1.1fff=1; ASP.NET_SessionId=" .. visitor .. "sess",
-  })
+  }
+  if mode == "revalidate-as-hit" then headers["If-None-Match"] = etag end
+  return wrk.format("GET", path .. "?" .. query, headers)
 end
