@@ -33,5 +33,15 @@ namespace Matomo.Mvc5.Sample.Controllers
         /// <summary>A status page for a load balancer's health checks: never tracked, whoever asks.</summary>
         [MatomoExclude("health-check page")]
         public ActionResult Status() => View();
+
+        /// <summary>Staff only: sends the hits Matomo rejected again (<see cref="Matomo.Mvc5.MatomoModule.ReplayRejectedHits"/>),
+        /// once the setting that made Matomo refuse them (most often the token) is fixed.</summary>
+        [HttpPost, ValidateAntiForgeryToken]
+        public ActionResult ReplayRejected()
+        {
+            if (!User.IsInRole(Role)) return RedirectToAction("SignIn");
+            // The Sample has no session state (so no TempData): the outcome travels as one of two fixed words.
+            return RedirectToAction("Status", new { replay = Matomo.Mvc5.MatomoModule.ReplayRejectedHits() ? "asked" : "no-outbox" });
+        }
     }
 }

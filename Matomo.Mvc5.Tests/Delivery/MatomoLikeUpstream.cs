@@ -32,6 +32,8 @@ namespace Matomo.Mvc5.Tests.Delivery
         public volatile Fault Mode;
         public Func<IDictionary<string, string>, bool> IsInvalid = _ => false;
         public Func<IDictionary<string, string>, bool> RefusesBatch = _ => false;
+        /// <summary>Whether answers name the invalid entries (<c>invalid_indices</c>), as Matomo does for a super user's token.</summary>
+        public volatile bool GivesIndices;
 
         /// <summary>Every request as received (also those answered with a failure).</summary>
         public ConcurrentQueue<UpstreamRequest> Received => _server.Received;
@@ -74,8 +76,9 @@ namespace Matomo.Mvc5.Tests.Delivery
                 Mode = Fault.None; // once: Matomo recorded the batch, and its answer is lost
                 return new UpstreamReply { Reset = true };
             }
-            int invalid = entries.Count(IsInvalid);
-            return UpstreamReply.Text(200, "{\"status\":\"success\",\"tracked\":" + (entries.Count - invalid) + ",\"invalid\":" + invalid + "}", "application/json");
+            var invalid = entries.Select((e, i) => (e, i)).Where(x => IsInvalid(x.e)).Select(x => x.i).ToList();
+            return UpstreamReply.Text(200, "{\"status\":\"success\",\"tracked\":" + (entries.Count - invalid.Count) + ",\"invalid\":" + invalid.Count
+                + (GivesIndices ? ",\"invalid_indices\":[" + string.Join(",", invalid) + "]" : "") + "}", "application/json");
         }
 
         public void Dispose() => _server.Dispose();

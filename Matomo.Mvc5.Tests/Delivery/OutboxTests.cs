@@ -140,8 +140,42 @@ namespace Matomo.Mvc5.Tests.Delivery
                 Assert.That(outbox.Status.Rejected, Is.EqualTo(20));
                 Assert.That(outbox.Status.Tracked, Is.EqualTo(180));
                 Assert.That(outbox.Status.Retried, Is.Zero);
+                Assert.That(outbox.Status.RejectedNotKept, Is.EqualTo(20), "an answer that does not name them: they cannot be told from the tracked ones");
+                Assert.That(outbox.Status.RejectedKept, Is.Zero);
             }
             Assert.That(_matomo.Tracked.SelectMany(b => b).Select(N), Is.EqualTo(Enumerable.Range(0, 200)), "each sent once");
+        }
+
+        [Test]
+        public void Invalid_hits_an_answer_names_are_kept_and_sent_again_with_their_time_when_a_replay_is_asked_for()
+        {
+            _matomo.IsInvalid = h => N(h) % 10 == 3;
+            _matomo.GivesIndices = true;
+            long start = DateTime.UtcNow.Ticks - TimeSpan.TicksPerHour;
+            using (var outbox = new DeliveryOutbox(Options()))
+            {
+                for (int i = 0; i < 200; i++) outbox.Accept(Query(i), start + i * TimeSpan.TicksPerSecond, "203.0.113.7");
+                Assert.That(Wait.Until(() => outbox.Status.Delivered == 200 && outbox.Status.RejectedKept == 20, Long), Is.True, () => outbox.Status.ToString());
+                Assert.That(outbox.Status.RejectedNotKept, Is.Zero);
+                Assert.That(outbox.Status.Tracked, Is.EqualTo(180));
+
+                _matomo.IsInvalid = h => false; // the cause fixed
+                int before = _matomo.Tracked.Count;
+                DeliveryOutbox.RequestReplay(_folder.Path);
+                Assert.That(Wait.Until(() => outbox.Status.Tracked == 200 && outbox.Status.RejectedKept == 0, Long), Is.True, () => outbox.Status.ToString());
+                MatomoDeliveryStatus status = outbox.Status;
+                Assert.That(status.Replayed, Is.EqualTo(20));
+                Assert.That(status.Accepted + status.Replayed, Is.EqualTo(status.Delivered + status.WaitingOnDisk + status.WaitingInMemory), "the counts add up");
+                List<IDictionary<string, string>> again = _matomo.Tracked.Skip(before).SelectMany(b => b).ToList();
+                Assert.That(again.Select(N), Is.EqualTo(Enumerable.Range(0, 200).Where(i => i % 10 == 3)), "the kept ones, oldest first, once");
+                foreach (IDictionary<string, string> hit in again)
+                {
+                    Assert.That(hit["cdt"], Is.EqualTo(((start + N(hit) * TimeSpan.TicksPerSecond - Epoch) / TimeSpan.TicksPerSecond).ToString(CultureInfo.InvariantCulture)), "first accepted, not replayed, at");
+                    Assert.That(hit["cip"], Is.EqualTo("203.0.113.7"));
+                }
+            }
+            Assert.That(_log.Count(l => l.Contains("replay of the rejected hits")), Is.EqualTo(1), string.Join("\n", _log));
+            Assert.That(_folder.Files("*.rejected"), Is.Empty);
         }
 
         [Test]
@@ -154,6 +188,7 @@ namespace Matomo.Mvc5.Tests.Delivery
                 for (int i = 0; i < 50; i++) outbox.Accept(Query(i), null);
                 Assert.That(Wait.Until(() => outbox.Status.Delivered + outbox.Status.Rejected == 50, Long), Is.True, () => outbox.Status.ToString());
                 Assert.That(outbox.Status.Rejected, Is.EqualTo(3));
+                Assert.That(outbox.Status.RejectedKept, Is.EqualTo(3), "each refused on its own: named, so kept");
                 Assert.That(outbox.Status.Retried, Is.Zero);
             }
             Assert.That(_matomo.TrackedHits().Select(N), Is.EqualTo(Enumerable.Range(0, 50).Where(i => i != 17 && i != 18 && i != 44)), "in order, the good ones once");
@@ -171,8 +206,22 @@ namespace Matomo.Mvc5.Tests.Delivery
                 Thread.Sleep(100);
                 for (int i = 20; i < 40; i++) outbox.Accept(Query(i), null);
                 Assert.That(Wait.Until(() => outbox.Status.Rejected == 40, Long), Is.True, () => outbox.Status.ToString());
+                Assert.That(outbox.Status.RejectedKept, Is.EqualTo(40), "kept, not deleted: the cause is likely a setting");
             }
             Assert.That(_log.Count(l => l.Contains("refused each of the")), Is.EqualTo(1), string.Join("\n", _log));
+            Assert.That(_log.Single(l => l.Contains("refused each of the")), Does.Contain("MatomoModule.ReplayRejectedHits()").And.Not.Contain(Token));
+
+            // The next process (the setting fixed, the application restarted) sends them when asked, in order.
+            _matomo.RefusesBatch = h => false;
+            using (var next = new DeliveryOutbox(Options()))
+            {
+                Assert.That(next.Status.RejectedKept, Is.EqualTo(40), "the stopped process's, in the folder");
+                DeliveryOutbox.RequestReplay(_folder.Path);
+                Assert.That(Wait.Until(() => next.Status.Tracked == 40, Long), Is.True, () => next.Status.ToString());
+                Assert.That(next.Status.Replayed, Is.EqualTo(40));
+                Assert.That(next.Status.RejectedKept, Is.Zero);
+            }
+            Assert.That(_matomo.TrackedHits().Select(N), Is.EqualTo(Enumerable.Range(0, 40)));
         }
 
         [TestCase(MatomoLikeUpstream.Fault.Status503)]

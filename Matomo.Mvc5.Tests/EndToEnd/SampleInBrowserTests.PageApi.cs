@@ -280,6 +280,20 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             AssertNothingSent(_defaults);
         }
 
+        [Test]
+        public void Staff_can_ask_from_the_status_page_for_the_rejected_hits_to_be_sent_again_and_nobody_else_sees_the_button()
+        {
+            _browser.Open(_defaults.Url("/Admin/Status"));
+            Assert.That(Text("delivery-status"), Does.Contain("rejected hits kept to send again"));
+            Assert.That(_browser.Driver.FindElements(By.Id("replay-rejected")), Is.Empty, "an anonymous visitor has no button");
+
+            SignInAsStaff();
+            _browser.Open(_defaults.Url("/Admin/Status"));
+            _browser.Driver.FindElement(By.Id("replay-rejected")).Click();
+            WaitForPage(path => path == "/Admin/Status" && _browser.Driver.FindElements(By.Id("replay-result")).Count > 0, "the status page after the replay");
+            Assert.That(Text("replay-result"), Does.StartWith("Asked: every worker process sends its kept rejected hits again"));
+        }
+
         /// <summary>
         /// The current page sent no tracking request to <paramref name="host"/>'s stand-in although its tracker ran:
         /// the stand-in's report of the page's queue, which comes after every request those commands sent, says its

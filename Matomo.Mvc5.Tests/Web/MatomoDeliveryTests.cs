@@ -137,5 +137,28 @@ namespace Matomo.Mvc5.Tests.Web
             Assert.That(MatomoModule.DeliveryStatus, Is.Null);
             Assert.That(MatomoTracker.ForUser("u").TrackPageView(), Is.False, "nowhere to deliver it: the caller is told");
         }
+
+        [Test]
+        public void No_outbox_means_no_replay_of_rejected_hits()
+        {
+            MatomoConfiguration.Override(TestSettings.Create((Keys.SiteId, "4")));
+            Assert.That(MatomoModule.ReplayRejectedHits(), Is.False);
+        }
+
+        [Test]
+        public void Hits_Matomo_refused_are_kept_and_sent_again_through_the_module_once_it_takes_them()
+        {
+            Configure();
+            _matomo.RefusesBatch = h => true; // e.g. a token without write access
+            Assert.That(MatomoTracker.ForUser("customer-9").TrackEvent("Webhook", "Paid"), Is.True);
+            Assert.That(Wait.Until(() => MatomoModule.DeliveryStatus.RejectedKept == 1, TimeSpan.FromSeconds(20)), Is.True, () => MatomoModule.DeliveryStatus.ToString());
+            Assert.That(_matomo.TrackedHits(), Is.Empty);
+
+            _matomo.RefusesBatch = h => false; // the setting fixed
+            Assert.That(MatomoModule.ReplayRejectedHits(), Is.True);
+            Assert.That(Wait.Until(() => _matomo.TrackedHits().Count == 1, TimeSpan.FromSeconds(20)), Is.True, () => MatomoModule.DeliveryStatus.ToString());
+            Assert.That(_matomo.TrackedHits().Single()["uid"], Is.EqualTo("customer-9"));
+            Assert.That(MatomoModule.DeliveryStatus.Replayed, Is.EqualTo(1));
+        }
     }
 }

@@ -16,7 +16,8 @@ namespace Matomo.Mvc5.Delivery
     /// blocks, never throws); a writer thread appends what arrived to the <see cref="Spool"/> every
     /// <see cref="OutboxOptions.Linger"/>; one sender thread delivers the spool in order as Matomo bulk requests,
     /// reads Matomo's answer, retries failures with capped exponential backoff and jitter, bisects a batch Matomo
-    /// refuses with 400, and moves the spool's position past what was delivered or given up.
+    /// refuses with 400, keeps the hits Matomo refuses in <see cref="RejectedHits"/> (sent again when a replay is asked
+    /// for), and moves the spool's position past what was delivered, kept or given up.
     /// </summary>
     internal sealed class DeliveryOutbox : IDisposable
     {
@@ -25,6 +26,7 @@ namespace Matomo.Mvc5.Delivery
 
         private readonly OutboxOptions _options;
         private readonly Spool _spool;
+        private readonly RejectedHits _rejectedHits;
         private readonly ConcurrentQueue<TrackingHit> _queue = new ConcurrentQueue<TrackingHit>();
         private readonly AutoResetEvent _writerWake = new AutoResetEvent(false);
         private readonly AutoResetEvent _senderWake = new AutoResetEvent(false);
@@ -45,14 +47,17 @@ namespace Matomo.Mvc5.Delivery
         private volatile bool _failing;
         private DateTime _failingSince;
         private long _retriedAtOutageStart;
-        /// <summary>Hits Matomo refused with 400 on their own (the sender's thread only).</summary>
-        private long _refusedAlone;
+        /// <summary>Hits Matomo refused (400 on their own, or invalid in an answer): the sender's thread only.</summary>
+        private long _refusedCount;
         private bool _allRefusedLogged;
+        private long _replayed, _notAttributed;
+        private DateTime _nextRejectedCheck;
 
         public DeliveryOutbox(OutboxOptions options)
         {
             _options = (options ?? throw new ArgumentNullException(nameof(options))).Checked();
             _spool = new Spool(_options);
+            _rejectedHits = new RejectedHits(_spool.Folder, _spool.Me, _options.MaxRejectedBytes, _spool.IsAlive);
             _writer = new Thread(WriteLoop) { IsBackground = true, Name = "Matomo.Mvc5 outbox writer" };
             _sender = new Thread(SendLoop) { IsBackground = true, Name = "Matomo.Mvc5 outbox sender" };
             _writer.Start();
@@ -61,6 +66,9 @@ namespace Matomo.Mvc5.Delivery
 
         /// <summary>This process's name in the spool folder.</summary>
         public string SpoolOwner => _spool.Me;
+
+        /// <summary>The spool folder (full path).</summary>
+        public string SpoolFolder => _spool.Folder;
 
         /// <summary>Accepts a hit accepted now.</summary>
         public void Accept(string query, string visitorAddress) => Accept(query, DateTime.UtcNow.Ticks, visitorAddress);
@@ -115,7 +123,8 @@ namespace Matomo.Mvc5.Delivery
                     _spool.DroppedFull, droppedMemory, Volatile.Read(ref _droppedOld), _spool.Torn, _spool.DroppedWriteFailed,
                     _spool.Adopted, Volatile.Read(ref _lastError), errorTicks == 0 ? (DateTime?)null : new DateTime(errorTicks, DateTimeKind.Utc),
                     oldest == 0 ? (TimeSpan?)null : TimeSpan.FromTicks(Math.Max(0, now - oldest)), _failing,
-                    new ReadOnlyDictionary<string, long>(_skipped.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)));
+                    new ReadOnlyDictionary<string, long>(_skipped.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)),
+                    _rejectedHits.Kept, _rejectedHits.DroppedFull + Volatile.Read(ref _notAttributed), Volatile.Read(ref _replayed));
             }
         }
 
@@ -226,6 +235,7 @@ namespace Matomo.Mvc5.Delivery
             while (!_abandoned)
             {
                 if (_stopping && DateTime.UtcNow > _flushDeadline) break;
+                if (!_stopping && DateTime.UtcNow >= _nextRejectedCheck) CheckRejected();
                 Spool.Batch batch;
                 try { batch = _spool.Read(_options.BatchSize); }
                 catch (Exception e)
@@ -258,6 +268,30 @@ namespace Matomo.Mvc5.Delivery
             }
         }
 
+        /// <summary>At most once a heartbeat: sends the kept rejected hits again if a replay was asked for, and counts them.</summary>
+        private void CheckRejected()
+        {
+            _nextRejectedCheck = DateTime.UtcNow + _options.Heartbeat;
+            try
+            {
+                if (_rejectedHits.ReplayRequested())
+                {
+                    List<TrackingHit> hits = _rejectedHits.Take(out List<string> claimed);
+                    if (hits.Count > 0) _spool.Append(hits);
+                    Interlocked.Add(ref _replayed, hits.Count);
+                    _rejectedHits.Done(claimed);
+                    _allRefusedLogged = false;
+                    _options.Log("Matomo.Mvc5 outbox: a replay of the rejected hits was asked for; "
+                        + hits.Count.ToString(CultureInfo.InvariantCulture) + " hits kept in the spool folder are sent again, with the times they were first accepted.");
+                }
+                else _rejectedHits.Recount();
+            }
+            catch (Exception e)
+            {
+                Fail("rejected hits: " + e.GetType().Name + ": " + e.Message, log: false);
+            }
+        }
+
         /// <summary>The wait before attempt <paramref name="failures"/> + 1: RetryInitial doubled per failure, capped at
         /// RetryMax, of which a random half ("equal jitter"), so that worker processes do not retry together.</summary>
         internal TimeSpan Backoff(int failures)
@@ -283,17 +317,19 @@ namespace Matomo.Mvc5.Delivery
                 }
                 int j = i + 1;
                 while (j < hits.Count && !TooOld(hits[j], now)) j++;
-                long refusedBefore = _refusedAlone;
+                long refusedBefore = _refusedCount;
                 if (!SendRange(batch, i, j - i)) return false;
-                bool allRefused = j - i >= 2 && _refusedAlone - refusedBefore == j - i;
+                bool allRefused = j - i >= 2 && _refusedCount - refusedBefore == j - i;
                 if (allRefused && !_allRefusedLogged)
                 {
-                    // Not one bad hit but all of them: more likely the token or Matomo's configuration. Said once, until a batch goes through.
+                    // Not one bad hit but all of them: more likely the token or the site id. Said once, until a batch goes through.
                     _allRefusedLogged = true;
                     _options.Log("Matomo.Mvc5 outbox: Matomo refused each of the " + (j - i).ToString(CultureInfo.InvariantCulture)
-                        + " hits of a batch with 400; they are counted as rejected. If every batch is refused, check the token's access (write or admin) and Matomo's logs.");
+                        + " hits of a batch; they are counted as rejected and kept in the spool folder (" + RejectedHits.Suffix
+                        + " files). When every hit is refused, check that the token (matomo:TokenAuth) has write access to the site and that the site id is right,"
+                        + " then send the kept hits again (MatomoModule.ReplayRejectedHits()).");
                 }
-                else if (_refusedAlone - refusedBefore < j - i) _allRefusedLogged = false; // some went through
+                else if (_refusedCount - refusedBefore < j - i) _allRefusedLogged = false; // some went through
                 i = j;
             }
             return true;
@@ -314,12 +350,14 @@ namespace Matomo.Mvc5.Delivery
                 case ResultKind.Success:
                     Interlocked.Add(ref _delivered, count);
                     Interlocked.Add(ref _tracked, result.Answer.TrackedCount ?? 0);
-                    Interlocked.Add(ref _rejected, Math.Min(count, result.Answer.InvalidCount ?? 0));
+                    int invalid = Math.Min(count, result.Answer.InvalidCount ?? 0);
+                    if (invalid > 0) KeepInvalid(batch.Hits, start, count, invalid, result.Answer.InvalidIndices);
                     _spool.Commit(batch, start + count);
                     return true;
                 case ResultKind.Refused when count == 1:
                     Interlocked.Increment(ref _rejected);
-                    _refusedAlone++;
+                    _refusedCount++;
+                    _rejectedHits.Keep(batch.Hits, start, 1);
                     _spool.Commit(batch, start + 1);
                     return true;
                 case ResultKind.Refused:
@@ -330,6 +368,22 @@ namespace Matomo.Mvc5.Delivery
                     return false;
             }
         }
+
+        /// <summary>Counts the invalid hits of an answer and keeps those it can tell apart: the ones Matomo names
+        /// (<c>invalid_indices</c>, given to a super user's token), or all of them when every hit is invalid. Without
+        /// indices, some invalid among tracked ones cannot be told apart: they are counted, not kept.</summary>
+        private void KeepInvalid(List<TrackingHit> hits, int start, int count, int invalid, int[] indices)
+        {
+            Interlocked.Add(ref _rejected, invalid);
+            _refusedCount += invalid;
+            if (indices != null) _rejectedHits.Keep(hits, start, count, indices.Distinct());
+            else if (invalid == count) _rejectedHits.Keep(hits, start, count);
+            else Interlocked.Add(ref _notAttributed, invalid);
+        }
+
+        /// <summary>Asks every process that shares <paramref name="spoolFolder"/> to send its kept rejected hits again,
+        /// at its next heartbeat.</summary>
+        public static void RequestReplay(string spoolFolder) => RejectedHits.RequestReplay(spoolFolder);
 
         private Result Post(List<TrackingHit> hits, int start, int count)
         {

@@ -14,8 +14,12 @@ namespace Matomo.Mvc5
         internal MatomoDeliveryStatus(long accepted, long delivered, long tracked, long rejected, long retried,
             long waitingInMemory, long waitingOnDisk, long droppedSpoolFull, long droppedMemoryFull, long droppedTooOld,
             long droppedTornRecords, long droppedWriteFailed, long adoptedSpools, string lastError, DateTime? lastErrorUtc,
-            TimeSpan? oldestWaitingAge, bool outage, IReadOnlyDictionary<string, long> skippedByRule = null)
+            TimeSpan? oldestWaitingAge, bool outage, IReadOnlyDictionary<string, long> skippedByRule = null,
+            long rejectedKept = 0, long rejectedNotKept = 0, long replayed = 0)
         {
+            RejectedKept = rejectedKept;
+            RejectedNotKept = rejectedNotKept;
+            Replayed = replayed;
             SkippedByRule = skippedByRule ?? NoSkips;
             Accepted = accepted;
             Delivered = delivered;
@@ -45,8 +49,21 @@ namespace Matomo.Mvc5
         /// <summary>Hits Matomo reported as tracked (its answers' <c>tracked</c> counts).</summary>
         public long Tracked { get; }
 
-        /// <summary>Hits Matomo refused: its answers' <c>invalid</c> counts, and single hits it answered 400 for. Not retried.</summary>
+        /// <summary>Hits Matomo refused: its answers' <c>invalid</c> counts, and single hits it answered 400 for. Not retried;
+        /// kept (<see cref="RejectedKept"/>) to be sent again on request.</summary>
         public long Rejected { get; }
+
+        /// <summary>Rejected hits kept in the spool folder's <c>.rejected</c> files (every process's) to be sent again by
+        /// <c>MatomoModule.ReplayRejectedHits()</c> once the cause is fixed.</summary>
+        public long RejectedKept { get; }
+
+        /// <summary>Rejected hits not kept: invalid ones among tracked ones in an answer that did not name them (Matomo names
+        /// them only to a super user's token), or refused when this process's <c>.rejected</c> file was full.</summary>
+        public long RejectedNotKept { get; }
+
+        /// <summary>Kept rejected hits this process handed back to its spool on request (they count as waiting again:
+        /// <see cref="Accepted"/> + <see cref="Replayed"/> is what was delivered, refused, waits or was dropped).</summary>
+        public long Replayed { get; }
 
         /// <summary>Bulk requests sent again after a timeout, a refused or reset connection, or a 5xx answer.</summary>
         public long Retried { get; }
@@ -97,7 +114,9 @@ namespace Matomo.Mvc5
 
         /// <summary>One line, for a log or a health page.</summary>
         public override string ToString() =>
-            "accepted=" + Accepted + " delivered=" + Delivered + " tracked=" + Tracked + " rejected=" + Rejected + " retried=" + Retried
+            "accepted=" + Accepted + " delivered=" + Delivered + " tracked=" + Tracked + " rejected=" + Rejected
+            + (RejectedKept + RejectedNotKept + Replayed == 0 ? "" : "(kept=" + RejectedKept + ",not-kept=" + RejectedNotKept + ",replayed=" + Replayed + ")")
+            + " retried=" + Retried
             + " waiting=" + WaitingInMemory + "+" + WaitingOnDisk + " dropped(full=" + DroppedSpoolFull + ",memory=" + DroppedMemoryFull
             + ",old=" + DroppedTooOld + ",torn=" + DroppedTornRecords + ",write=" + DroppedWriteFailed + ")"
             + (SkippedByRule.Count == 0 ? "" : " skipped(" + string.Join(",", SkippedByRule.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)) + ")")

@@ -23,6 +23,9 @@ namespace Matomo.Mvc5.Delivery
         /// <summary>The size at which a process starts a new segment file (4 MB; at most a sixteenth of <see cref="MaxSpoolBytes"/>).</summary>
         public long SegmentBytes { get; set; } = 4L * 1024 * 1024;
 
+        /// <summary>The most this process's file of rejected hits may hold (0: a quarter of <see cref="MaxSpoolBytes"/>).</summary>
+        public long MaxRejectedBytes { get; set; }
+
         /// <summary>The most hits in one bulk request (200).</summary>
         public int BatchSize { get; set; } = 200;
 
@@ -80,6 +83,8 @@ namespace Matomo.Mvc5.Delivery
                 throw new ArgumentException("LeaseTimeout: at least twice Heartbeat is expected", nameof(LeaseTimeout));
             var copy = (OutboxOptions)MemberwiseClone();
             copy.SegmentBytes = Math.Max(16 * 1024, Math.Min(SegmentBytes, MaxSpoolBytes / 16));
+            if (MaxRejectedBytes < 0) throw new ArgumentException("MaxRejectedBytes: 0 (a quarter of MaxSpoolBytes) or more is expected", nameof(MaxRejectedBytes));
+            if (copy.MaxRejectedBytes == 0) copy.MaxRejectedBytes = MaxSpoolBytes / 4;
             if (copy.Log == null) copy.Log = _ => { };
             return copy;
         }

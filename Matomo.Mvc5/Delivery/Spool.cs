@@ -52,6 +52,22 @@ namespace Matomo.Mvc5.Delivery
         /// <summary>This process's name in the folder.</summary>
         public string Me { get; }
 
+        /// <summary>Whether the process named <paramref name="id"/> in the folder still runs (this one, or a lease renewed
+        /// within the lease timeout).</summary>
+        public bool IsAlive(string id)
+        {
+            if (id == Me) return true;
+            try
+            {
+                string lease = LeasePath(id);
+                return File.Exists(lease) && DateTime.UtcNow - File.GetLastWriteTimeUtc(lease) < _options.LeaseTimeout;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return true; }
+        }
+
+        /// <summary>The folder (full path).</summary>
+        public string Folder => _folder;
+
         /// <summary>Hits on disk not yet delivered, in every spool this process holds.</summary>
         public long Waiting { get { lock (_gate) return _held.Sum(o => o.Waiting); } }
 

@@ -87,6 +87,29 @@ namespace Matomo.Mvc5.Delivery
             return Outcome.Record;
         }
 
+        /// <summary>Every whole record of a file's bytes, in order; a torn or corrupt stretch is skipped up to the next
+        /// record (counted in <paramref name="torn"/>).</summary>
+        public static System.Collections.Generic.List<TrackingHit> ReadAll(byte[] bytes, out int torn)
+        {
+            var hits = new System.Collections.Generic.List<TrackingHit>();
+            torn = 0;
+            int p = 0;
+            while (p < bytes.Length)
+            {
+                if (TryRead(bytes, p, bytes.Length, out TrackingHit hit, out int length) == Outcome.Record)
+                {
+                    hits.Add(hit);
+                    p += length;
+                    continue;
+                }
+                torn++;
+                int next = FindMagic(bytes, p + 1, bytes.Length);
+                if (next < 0) break;
+                p = next;
+            }
+            return hits;
+        }
+
         /// <summary>The position of the next record's magic at or after <paramref name="from"/>, or -1.</summary>
         public static int FindMagic(byte[] buffer, int from, int count)
         {

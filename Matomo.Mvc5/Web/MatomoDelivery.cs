@@ -66,6 +66,16 @@ namespace Matomo.Mvc5
         /// <summary>The outbox's status now, or null when there is no outbox.</summary>
         internal static MatomoDeliveryStatus Status => Outbox?.Status;
 
+        /// <summary>Asks every process on the outbox's spool folder to send its kept rejected hits again; false when
+        /// there is no outbox.</summary>
+        internal static bool ReplayRejected()
+        {
+            DeliveryOutbox outbox = Outbox;
+            if (outbox == null) return false;
+            DeliveryOutbox.RequestReplay(outbox.SpoolFolder);
+            return true;
+        }
+
         private static DeliveryOutbox Open(MatomoSettings settings)
         {
             Uri upstream = settings.Get(SettingTable.DeliveryUpstream);
