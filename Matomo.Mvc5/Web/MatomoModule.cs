@@ -108,7 +108,7 @@ namespace Matomo.Mvc5
         /// a setting: most often <c>matomo:TokenAuth</c> without write access to the site, or a wrong site id). The
         /// outbox keeps rejected hits in the spool folder's <c>.rejected</c> files (<see cref="MatomoDeliveryStatus.RejectedKept"/>);
         /// this asks every worker process that shares the folder to hand them back to its spool at its next heartbeat
-        /// (within seconds), oldest first, each with the time it was first accepted. Hits Matomo refuses again are kept
+        /// (within seconds; during an outage, at its next retry), oldest first, each with the time it was first accepted. Hits Matomo refuses again are kept
         /// again. Returns false (and does nothing) when the settings name no Matomo to deliver to.
         /// </summary>
         public static bool ReplayRejectedHits() => MatomoDelivery.ReplayRejected();
