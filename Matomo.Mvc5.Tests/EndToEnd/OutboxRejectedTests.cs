@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Threading;
 using Matomo.Mvc5.Delivery;
 using NUnit.Framework;
 
@@ -45,7 +44,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                 {
                     for (int i = 0; i < 120; i++)
                         outbox.Accept("idsite=1&rec=1&action_name=p" + i + "&n=" + i, start + i * TimeSpan.TicksPerMinute, "203.0.113." + (i % 250));
-                    Assert.That(Wait(() => outbox.Status.Rejected == 120), Is.True, () => outbox.Status.ToString());
+                    Assert.That(Delivery.Wait.Until(() => outbox.Status.Rejected == 120, Timeout), Is.True, () => outbox.Status.ToString());
                     MatomoDeliveryStatus status = outbox.Status;
                     Assert.That(status.Tracked, Is.Zero);
                     Assert.That(status.RejectedKept, Is.EqualTo(120), status.ToString());
@@ -62,7 +61,7 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                 {
                     Assert.That(next.Status.RejectedKept, Is.EqualTo(120));
                     DeliveryOutbox.RequestReplay(folder);
-                    Assert.That(Wait(() => next.Status.Tracked == 120), Is.True, () => next.Status.ToString());
+                    Assert.That(Delivery.Wait.Until(() => next.Status.Tracked == 120, Timeout), Is.True, () => next.Status.ToString());
                     Assert.That(next.Status.Replayed, Is.EqualTo(120));
                     Assert.That(next.Status.RejectedKept, Is.Zero);
                 }
@@ -79,17 +78,6 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             }
             Assert.That(Directory.GetFiles(folder).Where(f => Path.GetFileName(f) != RejectedHits.RequestFile), Is.Empty, "nothing kept once everything is tracked");
             Directory.Delete(folder, true);
-        }
-
-        private static bool Wait(Func<bool> done)
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (clock.Elapsed < Timeout)
-            {
-                if (done()) return true;
-                Thread.Sleep(100);
-            }
-            return done();
         }
 
         private static List<Received> Bulk(Standin standin) =>
