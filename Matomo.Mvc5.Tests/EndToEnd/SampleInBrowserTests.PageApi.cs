@@ -286,6 +286,8 @@ namespace Matomo.Mvc5.Tests.EndToEnd
             _browser.Open(_defaults.Url("/Admin/Status"));
             Assert.That(Text("delivery-status"), Does.Contain("rejected hits kept to send again"));
             Assert.That(_browser.Driver.FindElements(By.Id("replay-rejected")), Is.Empty, "an anonymous visitor has no button");
+            _browser.Open(_defaults.Url("/Admin/Status?replay=asked"));
+            Assert.That(_browser.Driver.FindElements(By.Id("replay-result")), Is.Empty, "nor a result for a made-up query string");
 
             SignInAsStaff();
             _browser.Open(_defaults.Url("/Admin/Status"));
