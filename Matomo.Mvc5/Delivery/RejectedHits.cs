@@ -27,7 +27,9 @@ namespace Matomo.Mvc5.Delivery
         private readonly Func<string, bool> _isAlive;
         private readonly MemoryStream _encoded = new MemoryStream();
         private readonly Dictionary<string, KeyValuePair<long, long>> _counts = new Dictionary<string, KeyValuePair<long, long>>(StringComparer.Ordinal);
-        private long _bytes, _kept, _droppedFull;
+        /// <summary>This process's file: its bytes and hits, known as it writes them (never read back to be counted).</summary>
+        private long _bytes, _ownKept;
+        private long _othersKept, _droppedFull;
         private DateTime _lastRequest;
 
         /// <param name="folder">The spool folder.</param>
@@ -46,7 +48,7 @@ namespace Matomo.Mvc5.Delivery
         }
 
         /// <summary>Hits kept in the folder's rejected files (every process's), as of the last <see cref="Recount"/>.</summary>
-        public long Kept => Interlocked.Read(ref _kept);
+        public long Kept => Interlocked.Read(ref _ownKept) + Interlocked.Read(ref _othersKept);
 
         /// <summary>Refused hits this process could not keep: its file was full (or the disk refused the write).</summary>
         public long DroppedFull => Interlocked.Read(ref _droppedFull);
@@ -88,7 +90,7 @@ namespace Matomo.Mvc5.Delivery
                 kept = 0;
             }
             Interlocked.Add(ref _droppedFull, refused - kept);
-            Interlocked.Add(ref _kept, kept);
+            Interlocked.Add(ref _ownKept, kept);
             return kept;
         }
 
@@ -123,7 +125,11 @@ namespace Matomo.Mvc5.Delivery
                 string to = Path.Combine(_folder, _me + ClaimedInfix + Guid.NewGuid().ToString("N").Substring(0, 12));
                 try { File.Move(file, to); }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { continue; } // another process took it
-                if (file == _path) _bytes = 0;
+                if (file == _path)
+                {
+                    _bytes = 0;
+                    Interlocked.Exchange(ref _ownKept, 0);
+                }
                 claimed.Add(to);
                 try
                 {
@@ -148,13 +154,15 @@ namespace Matomo.Mvc5.Delivery
             Recount();
         }
 
-        /// <summary>Counts the hits in the folder's rejected files again (reading only the files whose length changed).</summary>
+        /// <summary>Counts the hits in the other processes' rejected files again (reading only the files whose length
+        /// changed; this process's own count is kept as it writes).</summary>
         public void Recount()
         {
             long total = 0;
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (string file in Files())
             {
+                if (file == _path) continue;
                 seen.Add(file);
                 try
                 {
@@ -166,7 +174,7 @@ namespace Matomo.Mvc5.Delivery
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
             }
             foreach (string gone in _counts.Keys.Where(k => !seen.Contains(k)).ToList()) _counts.Remove(gone);
-            Interlocked.Exchange(ref _kept, total);
+            Interlocked.Exchange(ref _othersKept, total);
         }
 
         private IEnumerable<string> Files()

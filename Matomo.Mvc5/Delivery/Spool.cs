@@ -205,7 +205,6 @@ namespace Matomo.Mvc5.Delivery
                     _options.Log("Matomo.Mvc5 outbox: another process took over this process's spool (it stalled for longer than the lease of "
                         + _options.LeaseTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s); hits it was sending may arrive twice.");
                 }
-                DateTime now = DateTime.UtcNow;
                 string[] files;
                 try { files = Directory.GetFiles(_folder); }
                 catch (IOException) { return; }
@@ -217,10 +216,7 @@ namespace Matomo.Mvc5.Delivery
                     if (at <= 0) continue;
                     string owner = name.Substring(0, at), holder = name.Substring(at + HeldBy.Length);
                     if (holder == Me || heldNames.Contains(owner)) continue;
-                    DateTime lease;
-                    try { lease = File.Exists(LeasePath(holder)) ? File.GetLastWriteTimeUtc(LeasePath(holder)) : DateTime.MinValue; }
-                    catch (IOException) { continue; }
-                    if (now - lease < _options.LeaseTimeout) continue;
+                    if (IsAlive(holder)) continue;
                     try { File.Move(marker, MarkerPath(owner, Me)); }
                     catch (IOException) { continue; } // another process took it first
                     catch (UnauthorizedAccessException) { continue; }
