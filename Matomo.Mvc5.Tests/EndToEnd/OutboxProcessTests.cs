@@ -80,6 +80,14 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                     int duplicates = numbers.Count - numbers.Distinct().Count();
                     TestContext.Progress.WriteLine($"outbox processes: {numbers.Count} hits tracked, {duplicates} duplicates, {failedAttempts} bulk attempts refused during the {outageLength.TotalSeconds:0} s outage");
 
+                    if (duplicates > 0)
+                    {
+                        // What tells a double take-over from re-sent batches: which bulk requests carried the copies, and what each process said.
+                        var twice = new HashSet<int>(numbers.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key));
+                        foreach (Received bulk in Tracked(standin).Where(e => e.Requests.Any(h => twice.Contains(N(h)))))
+                            TestContext.Progress.WriteLine($"bulk {bulk.Id}: {bulk.Requests.Count} entries, {bulk.Requests.Count(h => twice.Contains(N(h)))} duplicated, first n={N(bulk.Requests[0])}");
+                        TestContext.Progress.WriteLine("B said:\n" + string.Join("\n", b.Errors) + "\nC said:\n" + string.Join("\n", c.Errors));
+                    }
                     var expected = Enumerable.Range(0, 300).Concat(Enumerable.Range(1000, 200)).Concat(Enumerable.Range(2000, 200)).ToList();
                     Assert.That(numbers.Distinct().OrderBy(n => n), Is.EqualTo(expected), "every hit arrived");
                     Assert.That(duplicates, Is.Zero, "no answer was lost here, so nothing may arrive twice");
