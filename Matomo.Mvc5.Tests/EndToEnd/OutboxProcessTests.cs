@@ -14,14 +14,15 @@ namespace Matomo.Mvc5.Tests.EndToEnd
     /// The delivery outbox in real processes (Matomo.Mvc5.Tests.OutboxHost under mono) against the Matomo stand-in
     /// (a process of its own): Matomo down for 60 s while hits arrive; one process killed with <c>kill -9</c> 100 ms
     /// after its last hit, during the outage; two processes started on the same spool folder, one of which takes
-    /// over the dead one's spool; then Matomo up. Every hit arrives exactly once, in each process's order, with the
-    /// time it was accepted as <c>cdt</c>.
+    /// over the dead one's spool; then Matomo up. Every hit is tracked exactly once (judged by the stand-in's verdicts,
+    /// with a token it accepts), in each process's order, with the time it was accepted as <c>cdt</c>.
     /// </summary>
     [TestFixture, NonParallelizable, Category("EndToEnd")]
     public class OutboxProcessTests
     {
         private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
         private static readonly long Epoch = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
+        private const string Token = "the-write-token";
 
         private static void Fault(Standin standin, string mode)
         {
@@ -34,12 +35,12 @@ namespace Matomo.Mvc5.Tests.EndToEnd
         {
             string folder = Path.Combine(SampleHost.RunDirectory, "outbox-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(folder);
-            using (var standinProcess = new StandinProcess("--capacity", "100000"))
+            using (var standinProcess = new StandinProcess("--capacity", "100000", "--token", Token))
             {
                 var standin = new Standin(standinProcess.WaitUntilListening(Timeout));
                 Fault(standin, "unavailable");
                 var outage = Stopwatch.StartNew();
-                string[] common = { "--folder", folder, "--endpoint", standin.BaseUrl + "matomo.php", "--token", "standin-token", "--lease-ms", "3000", "--retry-max-ms", "4000" };
+                string[] common = { "--folder", folder, "--endpoint", standin.BaseUrl + "matomo.php", "--token", Token, "--lease-ms", "3000", "--retry-max-ms", "4000" };
                 var acceptedAt = new Dictionary<int, long>();
                 Action<string> record = line =>
                 {
@@ -58,24 +59,19 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                 {
                     b.WaitFor("done", Timeout, record);
                     c.WaitFor("done", Timeout, record);
-                    List<Received> duringOutage = Tracked(standin);
-                    Assert.That(duringOutage, Is.Empty, "nothing tracked while Matomo is down");
+                    Assert.That(Answered(standin), Is.Empty, "nothing tracked while Matomo is down");
                     TimeSpan left = TimeSpan.FromSeconds(60) - outage.Elapsed;
                     if (left > TimeSpan.Zero) Thread.Sleep(left);
                     int failedAttempts = standin.All().Count(e => e.Kind == "hit" && e.Fault != null);
                     Fault(standin, "none");
                     TimeSpan outageLength = outage.Elapsed;
 
-                    List<Dictionary<string, string>> hits = null;
                     var clock = Stopwatch.StartNew();
-                    while (clock.Elapsed < Timeout)
-                    {
-                        hits = Tracked(standin).SelectMany(e => e.Requests).ToList();
-                        if (hits.Select(N).Distinct().Count() >= 700) break;
-                        Thread.Sleep(500);
-                    }
+                    while (clock.Elapsed < Timeout && Judged(standin).Select(h => N(h.Hit)).Distinct().Count() < 700) Thread.Sleep(500);
                     Thread.Sleep(1000); // anything sent twice would arrive by now
-                    hits = Tracked(standin).SelectMany(e => e.Requests).ToList();
+                    List<(Dictionary<string, string> Hit, string Verdict)> judged = Judged(standin);
+                    Assert.That(judged.Select(h => h.Verdict).Distinct(), Is.EqualTo(new[] { "tracked" }), "what Matomo made of each hit");
+                    List<Dictionary<string, string>> hits = judged.Select(h => h.Hit).ToList();
                     List<int> numbers = hits.Select(N).ToList();
                     int duplicates = numbers.Count - numbers.Distinct().Count();
                     TestContext.Progress.WriteLine($"outbox processes: {numbers.Count} hits tracked, {duplicates} duplicates, {failedAttempts} bulk attempts refused during the {outageLength.TotalSeconds:0} s outage");
@@ -84,13 +80,13 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                     {
                         // What tells a double take-over from re-sent batches: which bulk requests carried the copies, and what each process said.
                         var twice = new HashSet<int>(numbers.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key));
-                        foreach (Received bulk in Tracked(standin).Where(e => e.Requests.Any(h => twice.Contains(N(h)))))
+                        foreach (Received bulk in Answered(standin).Where(e => e.Requests.Any(h => twice.Contains(N(h)))))
                             TestContext.Progress.WriteLine($"bulk {bulk.Id}: {bulk.Requests.Count} entries, {bulk.Requests.Count(h => twice.Contains(N(h)))} duplicated, first n={N(bulk.Requests[0])}");
                         TestContext.Progress.WriteLine("B said:\n" + string.Join("\n", b.Errors) + "\nC said:\n" + string.Join("\n", c.Errors));
                     }
                     var expected = Enumerable.Range(0, 300).Concat(Enumerable.Range(1000, 200)).Concat(Enumerable.Range(2000, 200)).ToList();
                     Assert.That(numbers.Distinct().OrderBy(n => n), Is.EqualTo(expected), "every hit arrived");
-                    Assert.That(duplicates, Is.Zero, "no answer was lost here, so nothing may arrive twice");
+                    Assert.That(duplicates, Is.Zero, "no answer was lost here, so nothing may be tracked twice");
                     foreach (int process in new[] { 0, 1, 2 })
                         Assert.That(numbers.Where(n => n / 1000 == process), Is.Ordered, "process " + process + "'s hits in their order");
                     foreach (Dictionary<string, string> hit in hits)
@@ -104,11 +100,17 @@ namespace Matomo.Mvc5.Tests.EndToEnd
 
                     string statusB = b.Stop(TimeSpan.FromSeconds(10)), statusC = c.Stop(TimeSpan.FromSeconds(10));
                     TestContext.Progress.WriteLine("B: " + statusB + "\nC: " + statusC);
+                    // Together they delivered what all three accepted (the dead one's 300 by whichever took it over), and Matomo tracked each.
+                    Dictionary<string, long> countsB = Counts(statusB), countsC = Counts(statusC);
+                    Assert.That(countsB["accepted"] + countsC["accepted"], Is.EqualTo(400));
+                    Assert.That(countsB["delivered"] + countsC["delivered"], Is.EqualTo(300 + 400), statusB + "\n" + statusC);
+                    Assert.That(countsB["tracked"] + countsC["tracked"], Is.EqualTo(700), statusB + "\n" + statusC);
+                    Assert.That(countsB["rejected"] + countsC["rejected"], Is.Zero, statusB + "\n" + statusC);
                     Assert.That(b.Errors.Count(l => l.Contains("failing since")) + c.Errors.Count(l => l.Contains("failing since")), Is.EqualTo(2), "one line per process when the outage starts");
                     Assert.That(b.Errors.Count(l => l.Contains("works again")) + c.Errors.Count(l => l.Contains("works again")), Is.EqualTo(2), "and one when it ends");
                 }
             }
-            Assert.That(Directory.GetFiles(folder).Where(f => f.EndsWith(".seg")), Is.Empty, "delivered spools are removed");
+            Assert.That(Directory.GetFiles(folder).Select(Path.GetFileName), Is.Empty, "nothing is left once everything is delivered and both stopped");
             Directory.Delete(folder, true);
         }
 
@@ -152,11 +154,12 @@ namespace Matomo.Mvc5.Tests.EndToEnd
                     var clock = Stopwatch.StartNew();
                     while (clock.Elapsed < Timeout)
                     {
-                        numbers = Tracked(standin).SelectMany(e => e.Requests).Select(N).ToList();
+                        numbers = Judged(standin).Where(h => h.Verdict == "tracked").Select(h => N(h.Hit)).ToList();
                         if (numbers.Distinct().Count() >= expected.Count) break;
                         Thread.Sleep(300);
                     }
-                    Assert.That(numbers, Is.EqualTo(expected), "the recycled process's hits, then the killed one's but its torn last one, each once, in order");
+                    Assert.That(numbers, Is.EqualTo(expected), "the recycled process's hits, then the killed one's but its torn last one, each tracked once, in order");
+                    Assert.That(Judged(standin).Select(h => h.Verdict).Distinct(), Is.EqualTo(new[] { "tracked" }));
                     next.Send("status");
                     string status = next.WaitFor("status", Timeout);
                     Assert.That(status, Does.Contain("torn=1"), status);
@@ -169,7 +172,17 @@ namespace Matomo.Mvc5.Tests.EndToEnd
 
         private static int N(Dictionary<string, string> hit) => int.Parse(hit["n"], CultureInfo.InvariantCulture);
 
-        private static List<Received> Tracked(Standin standin) =>
+        /// <summary>The bulk requests the stand-in answered itself (no fault), in order of arrival.</summary>
+        private static List<Received> Answered(Standin standin) =>
             standin.All().Where(e => e.Kind == "hit" && e.Fault == null && e.Status == 200 && e.Requests != null).OrderBy(e => e.Id).ToList();
+
+        /// <summary>Every hit of those requests with what Matomo made of it ("tracked", "invalid: ..."), in order.</summary>
+        private static List<(Dictionary<string, string> Hit, string Verdict)> Judged(Standin standin) =>
+            Answered(standin).SelectMany(e => e.Requests.Select((hit, i) => (hit, e.Verdicts[i].ToString()))).ToList();
+
+        /// <summary>The counts of an outbox status line ("accepted=200 delivered=500 tracked=500 rejected=0 ...").</summary>
+        private static Dictionary<string, long> Counts(string status) =>
+            System.Text.RegularExpressions.Regex.Matches(status, @"(?<![(,\w])(\w+)=(\d+)").Cast<System.Text.RegularExpressions.Match>()
+                .ToDictionary(m => m.Groups[1].Value, m => long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
     }
 }

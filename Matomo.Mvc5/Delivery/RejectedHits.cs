@@ -123,8 +123,7 @@ namespace Matomo.Mvc5.Delivery
                 string name = Path.GetFileName(file), owner = Owner(name);
                 if (owner != _me && _isAlive(owner)) continue;
                 string to = Path.Combine(_folder, _me + ClaimedInfix + Guid.NewGuid().ToString("N").Substring(0, 12));
-                try { File.Move(file, to); }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { continue; } // another process took it
+                if (!FileClaim.TryTake(file, to)) continue; // another process took it
                 if (file == _path)
                 {
                     _bytes = 0;

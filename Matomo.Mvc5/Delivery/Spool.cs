@@ -12,8 +12,8 @@ namespace Matomo.Mvc5.Delivery
     /// <c>p&lt;pid&gt;-&lt;random&gt;</c>) writes its own segment files (<c>OWNER.SEQ.seg</c>) and its read position
     /// (<c>OWNER.pos</c>), renews its lease (<c>OWNER.lease</c>, by its modification time) and marks what it holds
     /// (<c>OWNER.held-by-HOLDER</c>). A process whose holder's lease is older than the lease timeout is taken over by
-    /// renaming its marker: a rename succeeds for one process only, also on Mono, where file locks do not hold
-    /// across processes. The delivering side reads from its committed position, so a process killed at any moment
+    /// renaming its marker with <see cref="FileClaim"/>: of the processes that look at once, one succeeds (file locks
+    /// do not hold across processes on Mono, and its File.Move lets two succeed). The delivering side reads from its committed position, so a process killed at any moment
     /// leaves every uncommitted hit to whoever takes over.
     /// </summary>
     internal sealed class Spool : IDisposable
@@ -217,9 +217,7 @@ namespace Matomo.Mvc5.Delivery
                     string owner = name.Substring(0, at), holder = name.Substring(at + HeldBy.Length);
                     if (holder == Me || heldNames.Contains(owner)) continue;
                     if (IsAlive(holder)) continue;
-                    try { File.Move(marker, MarkerPath(owner, Me)); }
-                    catch (IOException) { continue; } // another process took it first
-                    catch (UnauthorizedAccessException) { continue; }
+                    if (!FileClaim.TryTake(marker, MarkerPath(owner, Me))) continue; // another process took it first
                     try
                     {
                         Adopt(owner);
@@ -228,8 +226,7 @@ namespace Matomo.Mvc5.Delivery
                     {
                         // Its files are busy (another spool of this same process holds them open, as in a web garden
                         // of one): the marker goes back to the dead holder, and a later heartbeat tries again.
-                        try { File.Move(MarkerPath(owner, Me), marker); }
-                        catch (IOException) { } catch (UnauthorizedAccessException) { }
+                        FileClaim.TryTake(MarkerPath(owner, Me), marker);
                         continue;
                     }
                     heldNames.Add(owner);
