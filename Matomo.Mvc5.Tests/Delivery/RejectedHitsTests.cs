@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using Matomo.Mvc5.Delivery;
 using NUnit.Framework;
 
@@ -76,6 +78,28 @@ namespace Matomo.Mvc5.Tests.Delivery
             next.Done(claimed);
             Assert.That(taken, Has.Count.EqualTo(4));
             Assert.That(_folder.Files(), Is.Empty);
+        }
+
+        [Test]
+        public void A_dead_process_s_file_is_claimed_by_one_of_four_replaying_at_the_same_moment()
+        {
+            Func<string, bool> alive = id => id.EndsWith("-live", StringComparison.Ordinal);
+            List<RejectedHits> replaying = Enumerable.Range(0, 4).Select(i => Open("p" + (i + 1) + "-live", alive: alive)).ToList();
+            for (int round = 0; round < 30; round++)
+            {
+                Open("p9-dead" + round).Keep(Hits(round * 10, 10), 0, 10);
+                var together = new Barrier(replaying.Count);
+                Task<List<TrackingHit>>[] takes = replaying.Select(r => Task.Factory.StartNew(() =>
+                {
+                    together.SignalAndWait();
+                    List<TrackingHit> hits = r.Take(out List<string> claimed);
+                    r.Done(claimed);
+                    return hits;
+                }, TaskCreationOptions.LongRunning)).ToArray();
+                Task.WaitAll(takes);
+                Assert.That(takes.SelectMany(t => t.Result).Select(h => h.Query), Is.EqualTo(Hits(round * 10, 10).Select(h => h.Query)), "round " + round + ": each hit once");
+                Assert.That(_folder.Files(), Is.Empty);
+            }
         }
 
         [Test]

@@ -236,6 +236,37 @@ namespace Matomo.Mvc5.Tests.Delivery
         }
 
         [Test]
+        public void Round_after_round_a_dead_spool_is_taken_over_by_one_of_four_that_look_at_the_same_moment()
+        {
+            // The same race, 40 times: each round a process dies (its lease made old at once) and four live ones look at
+            // the same moment. With a claim two can win (Mono's File.Move did), the dead one's hits are delivered twice.
+            var contenders = Enumerable.Range(0, 4).Select(_ => new Spool(Options(leaseMs: 10000))).ToList();
+            try
+            {
+                for (int round = 0; round < 40; round++)
+                {
+                    var dead = new Spool(Options(leaseMs: 10000));
+                    dead.Append(Hits(round * 10, 10));
+                    dead.Close(release: false);
+                    File.SetLastWriteTimeUtc(Path.Combine(_folder.Path, dead.Me + Spool.LeaseSuffix), DateTime.UtcNow.AddHours(-1));
+                    long before = contenders.Sum(c => c.Adopted);
+                    for (int look = 0; look < 5 && contenders.Sum(c => c.Adopted) == before; look++)
+                    {
+                        var together = new Barrier(contenders.Count);
+                        Task[] looks = contenders.Select(c => Task.Factory.StartNew(() => { together.SignalAndWait(); c.Heartbeat(); }, TaskCreationOptions.LongRunning)).ToArray();
+                        Task.WaitAll(looks);
+                    }
+                    Assert.That(contenders.Sum(c => c.Adopted) - before, Is.EqualTo(1), "round " + round + ": taken over once");
+                    Assert.That(contenders.SelectMany(Drain).OrderBy(n => n), Is.EqualTo(Enumerable.Range(round * 10, 10)), "round " + round + ": each hit once");
+                }
+            }
+            finally
+            {
+                foreach (Spool c in contenders) c.Dispose();
+            }
+        }
+
+        [Test]
         public void A_dead_spool_is_taken_over_by_exactly_one_of_those_that_look_after_the_lease_expires()
         {
             // Lease 1 s: the dead spool's is 0.6 s old when the contenders start (not yet expired), 1.2 s when they
