@@ -99,13 +99,18 @@ namespace Matomo.Mvc5.Tests.Proxy
             using (var untouched = new LoopbackUpstream(r => new UpstreamReply { Status = 204 }))
             {
                 ThreadPool.GetMinThreads(out int workers, out int ports);
+                // The process's service point for this address starts as the defaults make it: an earlier test's proxy
+                // may have tuned it for a loopback port the system has since given this upstream again.
+                ServicePoint point = ServicePointManager.FindServicePoint(untouched.Url);
+                point.ConnectionLimit = ServicePointManager.DefaultConnectionLimit;
+                point.Expect100Continue = ServicePointManager.Expect100Continue;
+                point.ConnectionLeaseTimeout = Timeout.Infinite;
+                var before = (point.ConnectionLimit, point.Expect100Continue, point.ConnectionLeaseTimeout);
                 TrackerProxy proxy = NewProxy(untouched.Url, o => { o.TuneProcess = false; o.MaxConcurrentForwards = workers + 64; });
                 ThreadPool.GetMinThreads(out int after, out int portsAfter);
                 Assert.That((after, portsAfter), Is.EqualTo((workers, ports)), "the thread pool's minimum is not raised");
-                ServicePoint point = ServicePointManager.FindServicePoint(untouched.Url);
-                Assert.That(point.ConnectionLimit, Is.EqualTo(ServicePointManager.DefaultConnectionLimit));
-                Assert.That(point.Expect100Continue, Is.EqualTo(ServicePointManager.Expect100Continue));
-                Assert.That(point.ConnectionLeaseTimeout, Is.EqualTo(Timeout.Infinite));
+                Assert.That(ServicePointManager.FindServicePoint(untouched.Url), Is.SameAs(point));
+                Assert.That((point.ConnectionLimit, point.Expect100Continue, point.ConnectionLeaseTimeout), Is.EqualTo(before), "Matomo's service point is not tuned");
                 Assert.That(proxy.Run(Get("matomo.php", "idsite=4&rec=1&send_image=0")).Status, Is.EqualTo(204), "and the proxy works");
             }
         }
